@@ -1,0 +1,157 @@
+"""The dialogue engine: one turn = load state, decide, save state and replies, in one transaction.
+
+Replies are saved as outbound messages (the outbox) before any channel sends them;
+a channel marks them delivered once sent. The same (channel, update id) twice makes
+one turn: the second time only replies not yet delivered are returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import payloads
+from bot.flows import Turn, decide
+from bot.messages import Button, Inbound, Outbound
+from core.languages import normalise_language_code
+from core.models import ConversationState, Message, ProcessedUpdate, User, utcnow
+from nlu.service import NluService
+
+log = logging.getLogger(__name__)
+
+# What is kept of a message: Telegram's own limit; longer input is cut, never refused.
+MAX_STORED_CHARS = 4096
+
+
+class DialogueEngine:
+    def __init__(
+        self, sessions: sessionmaker[Session], nlu: NluService, confidence_threshold: float
+    ) -> None:
+        self._sessions = sessions
+        self._nlu = nlu
+        self._threshold = confidence_threshold
+
+    def handle(self, event: Inbound) -> list[Outbound]:
+        try:
+            with self._sessions.begin() as session:
+                return self._turn(session, event)
+        except IntegrityError:
+            if event.update_id is None:
+                raise
+            # Another worker committed the same update first: it delivers the replies.
+            log.info("update %s/%s handled concurrently", event.channel, event.update_id)
+            return []
+
+    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+        if not message_ids:
+            return
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Message)
+                .where(Message.id.in_(message_ids), Message.delivered_at.is_(None))
+                .values(delivered_at=utcnow())
+            )
+
+    def _turn(self, session: Session, event: Inbound) -> list[Outbound]:
+        if event.update_id is not None:
+            done = session.scalar(
+                select(ProcessedUpdate).where(
+                    ProcessedUpdate.channel == event.channel,
+                    ProcessedUpdate.update_id == event.update_id,
+                )
+            )
+            if done is not None:
+                return _undelivered_replies(session, done.message_id)
+        user = _user(session, event)
+        inbound = Message(
+            user_id=user.id,
+            direction="in",
+            text=(event.text or "")[:MAX_STORED_CHARS],
+            payload=(event.payload or "")[: payloads.MAX_PAYLOAD_BYTES] or None,
+        )
+        session.add(inbound)
+        session.flush()
+        if event.update_id is not None:
+            session.add(
+                ProcessedUpdate(
+                    channel=event.channel, update_id=event.update_id, message_id=inbound.id
+                )
+            )
+            session.flush()
+        state = user.state or ConversationState(user_id=user.id, step="start", data={})
+        user.state = state
+        turn = Turn(
+            session=session,
+            user=user,
+            state=state,
+            inbound=inbound,
+            nlu=self._nlu,
+            threshold=self._threshold,
+            language_hint=normalise_language_code(event.language_hint),
+            now=dt.datetime.now(dt.UTC),
+        )
+        decide(turn, event)
+        return [_save_reply(session, turn, reply) for reply in turn.replies]
+
+
+def _user(session: Session, event: Inbound) -> User:
+    user = session.scalar(
+        select(User).where(User.channel == event.channel, User.channel_user_id == event.user_id)
+    )
+    if user is None:
+        user = User(channel=event.channel, channel_user_id=event.user_id)
+        session.add(user)
+        session.flush()
+    user.last_seen_at = utcnow()
+    return user
+
+
+def _save_reply(session: Session, turn: Turn, reply: Outbound) -> Outbound:
+    row = Message(
+        user_id=turn.user.id,
+        direction="out",
+        text=reply.text,
+        language=reply.language,
+        intent=reply.topic,
+        reply_to_id=turn.inbound.id,
+    )
+    session.add(row)
+    session.flush()
+    rows = tuple(
+        tuple(Button(b.label, b.payload.replace(payloads.SELF_ID, str(row.id))) for b in r)
+        for r in reply.buttons
+    )
+    saved = replace(reply, buttons=rows, id=row.id)
+    row.rendering = {"kind": saved.kind, "rows": saved.buttons_as_json(), "topic": saved.topic}
+    return saved
+
+
+def _undelivered_replies(session: Session, inbound_id: int) -> list[Outbound]:
+    rows = session.scalars(
+        select(Message)
+        .where(Message.reply_to_id == inbound_id, Message.delivered_at.is_(None))
+        .order_by(Message.id)
+    )
+    return [_outbound_from_row(row) for row in rows]
+
+
+def _outbound_from_row(row: Message) -> Outbound:
+    data = row.rendering or {}
+    buttons = tuple(
+        tuple(Button(b["label"], b["payload"]) for b in r) for r in data.get("rows", [])
+    )
+    kind = "notice" if data.get("kind") == "notice" else "message"
+    return Outbound(
+        text=row.text,
+        language=row.language or "en",
+        buttons=buttons,
+        kind=kind,
+        topic=data.get("topic"),
+        id=row.id,
+    )

@@ -1,0 +1,1 @@
+"""Models and services shared by the bot channels and the admin module."""

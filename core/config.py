@@ -1,0 +1,81 @@
+"""Settings read from the environment (and a `.env` file in the working directory)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+log = logging.getLogger(__name__)
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+def _optional_env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant can be configured with; see the README's table."""
+
+    database_url: str
+    data_dir: Path
+    host: str
+    port: int
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    telegram_webhook_url: str | None
+    telegram_webhook_secret: str | None
+    secret_key: str
+    nlu_confidence_threshold: float
+    log_level: str
+    knowledge_base_dir: Path = field(default=PROJECT_ROOT / "knowledge_base")
+    nlu_data_dir: Path = field(default=PROJECT_ROOT / "nlu" / "data")
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def telegram_mode(self) -> str:
+        """`off`, `polling` or `webhook`."""
+        if not self.telegram_bot_token:
+            return "off"
+        return "webhook" if self.telegram_webhook_url else "polling"
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read the settings; a `.env` file never overrides variables already set."""
+    load_dotenv(env_file or Path.cwd() / ".env", override=False)
+    data_dir = Path(_env("MEET2KNOW_DATA_DIR", str(PROJECT_ROOT / "var")))
+    secret_key = _optional_env("SECRET_KEY")
+    if secret_key is None:
+        log.warning(
+            "SECRET_KEY is not set: using a random key, so web-chat sessions end at restart."
+        )
+        secret_key = secrets.token_urlsafe(32)
+    return Settings(
+        database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'meet2know.sqlite3'}"),
+        data_dir=data_dir,
+        host=_env("HOST", "127.0.0.1"),
+        port=int(_env("PORT", "8000")),
+        telegram_bot_token=_optional_env("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base_url=_env("TELEGRAM_API_BASE_URL", DEFAULT_TELEGRAM_API_BASE_URL),
+        telegram_webhook_url=_optional_env("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_secret=_optional_env("TELEGRAM_WEBHOOK_SECRET"),
+        secret_key=secret_key,
+        nlu_confidence_threshold=float(_env("NLU_CONFIDENCE_THRESHOLD", "0.45")),
+        log_level=_env("LOG_LEVEL", "INFO"),
+    )

@@ -1,0 +1,1 @@
+"""The application: wires settings, database, NLU, engine and channels together."""

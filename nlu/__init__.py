@@ -1,0 +1,1 @@
+"""Understanding: language identification, intent classification, training data."""
