@@ -11,13 +11,14 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import payloads
-from bot.flows import Turn, decide
+from bot.flows import MAX_STORED_CHARS, Turn, decide
 from bot.messages import Button, Inbound, Outbound
 from core.languages import normalise_language_code
 from core.models import ConversationState, Message, ProcessedUpdate, User, utcnow
@@ -25,21 +26,19 @@ from nlu.service import NluService
 
 log = logging.getLogger(__name__)
 
-# What is kept of a message: Telegram's own limit; longer input is cut, never refused.
-MAX_STORED_CHARS = 4096
 
 
 class DialogueEngine:
     def __init__(
         self, sessions: sessionmaker[Session], nlu: NluService, confidence_threshold: float
     ) -> None:
-        self._sessions = sessions
+        self.sessions = sessions
         self._nlu = nlu
         self._threshold = confidence_threshold
 
     def handle(self, event: Inbound) -> list[Outbound]:
         try:
-            with self._sessions.begin() as session:
+            with self.sessions.begin() as session:
                 return self._turn(session, event)
         except IntegrityError:
             if event.update_id is None:
@@ -51,7 +50,7 @@ class DialogueEngine:
     def mark_delivered(self, message_ids: Sequence[int]) -> None:
         if not message_ids:
             return
-        with self._sessions.begin() as session:
+        with self.sessions.begin() as session:
             session.execute(
                 update(Message)
                 .where(Message.id.in_(message_ids), Message.delivered_at.is_(None))
@@ -146,7 +145,7 @@ def _outbound_from_row(row: Message) -> Outbound:
     buttons = tuple(
         tuple(Button(b["label"], b["payload"]) for b in r) for r in data.get("rows", [])
     )
-    kind = "notice" if data.get("kind") == "notice" else "message"
+    kind: Literal["message", "notice"] = "notice" if data.get("kind") == "notice" else "message"
     return Outbound(
         text=row.text,
         language=row.language or "en",

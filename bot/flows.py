@@ -17,6 +17,9 @@ from core.models import ConversationState, Feedback, Message, UnansweredQuestion
 from nlu.intents import taxonomy
 from nlu.service import MAX_UNDERSTOOD_CHARS, NluService
 
+# What is kept of a message: Telegram's own limit; longer input is cut, never refused.
+MAX_STORED_CHARS = 4096
+
 # The same button pressed again within this time is a double click, not a new request.
 DOUBLE_CLICK_WINDOW = dt.timedelta(seconds=3)
 NOT_YET_AVAILABLE = frozenset(
@@ -191,7 +194,8 @@ def _on_text(turn: Turn, text: str) -> None:
         return
     if turn.user.language is None:
         turn.state.step = "choosing_language"
-        turn.state.data = dict(turn.state.data) | {"pending_question": text[:MAX_UNDERSTOOD_CHARS]}
+        pending = {"pending_question": text[:MAX_STORED_CHARS]}
+        turn.state.data = dict(turn.state.data) | pending
         guess = turn.nlu.identifier.detect(text).language
         turn.say(replies.language_picker(_preselection(turn) or guess))
         return
@@ -200,7 +204,7 @@ def _on_text(turn: Turn, text: str) -> None:
             replies.text(
                 turn.tr,
                 turn.tr._(
-                    "Your message is very long, so I read only its beginning. "
+                    "Your message is very long, so I may have missed part of it. "
                     "Short questions work best."
                 ),
             )

@@ -37,7 +37,9 @@ def find_article(session: Session, topic_id: str, language: str) -> FoundArticle
     return None
 
 
-def topic_titles(session: Session, topic_ids: Sequence[str], language: str) -> list[tuple[str, str]]:
+def topic_titles(
+    session: Session, topic_ids: Sequence[str], language: str
+) -> list[tuple[str, str]]:
     """(topic id, title in the user's language or the fallback) for each topic that exists."""
     result = []
     for topic_id in topic_ids:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from core.i18n import Translator, translator
-from core.languages import NATIVE_LANGUAGE_NAMES, NATIVE_LANGUAGES
 from bot import payloads
 from bot.messages import Button, Outbound
+from core.i18n import Translator, translator
+from core.languages import NATIVE_LANGUAGE_NAMES, NATIVE_LANGUAGES
 
 OFFICE_TOPIC = "office_info"
 

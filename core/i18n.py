@@ -33,7 +33,7 @@ LEFT_TO_RIGHT_ISOLATE = "\u2066"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a module-level string for extraction; translate it later with Translator._."""
     return message
 
@@ -85,7 +85,9 @@ class Translator:
 
     def isolate(self, fragment: str) -> str:
         """Wrap text of unknown direction so it cannot scramble the sentence around it."""
-        return f"{FIRST_STRONG_ISOLATE}{fragment}{POP_DIRECTIONAL_ISOLATE}" if self.rtl else fragment
+        if not self.rtl:
+            return fragment
+        return f"{FIRST_STRONG_ISOLATE}{fragment}{POP_DIRECTIONAL_ISOLATE}"
 
     def date(self, value: dt.date) -> str:
         return format_date(value, format="long", locale=self.locale)

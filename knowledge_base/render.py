@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.i18n import Translator
+from core.languages import NATIVE_LANGUAGE_NAMES
 from core.models import Article, OfficeFact
 from knowledge_base.files import OFFICE_REFERENCE
 
@@ -27,7 +28,12 @@ def render_article(
 ) -> str:
     parts: list[str] = []
     if fallback:
-        parts.append(tr._("This answer is not yet written in your language; here it is in English."))
+        parts.append(
+            tr._(
+                "This answer is not yet written in your language; here it is in {language}.",
+                language=NATIVE_LANGUAGE_NAMES.get(article.language, article.language),
+            )
+        )
     if article.machine_translated:
         parts.append(tr._("This text was translated by a machine and may contain mistakes."))
     parts.append(article.title)

@@ -35,7 +35,9 @@ def seed(settings: Settings, sessions: sessionmaker[Session]) -> SeedReport:
         return seed_knowledge_base(session, settings.knowledge_base_dir)
 
 
-def build_app(settings: Settings, *, prepare_database: bool = False) -> App:
+def build_app(
+    settings: Settings, *, prepare_database: bool = False, nlu: NluService | None = None
+) -> App:
     """Connect to the database (migrated and seeded first when asked) and load the NLU."""
     if prepare_database:
         upgrade(settings.database_url)
@@ -43,6 +45,6 @@ def build_app(settings: Settings, *, prepare_database: bool = False) -> App:
     sessions = make_session_factory(db)
     if prepare_database:
         log.info("knowledge base: %s", seed(settings, sessions))
-    nlu = NluService.load(settings.nlu_data_dir, settings.cache_dir / "nlu")
+    nlu = nlu or NluService.load(settings.nlu_data_dir, settings.cache_dir / "nlu")
     engine = DialogueEngine(sessions, nlu, settings.nlu_confidence_threshold)
     return App(settings=settings, db=db, sessions=sessions, nlu=nlu, engine=engine)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlu.classifier import IntentClassifier, IntentScore
 from nlu.language_id import LanguageIdentifier
 
-# Beyond this many characters a message is read no further: the question is at the start,
-# and the classifier's cost grows with length.
+# Of a longer message only its beginning and its end are read (a question usually opens or
+# closes it), so that the classifier's cost stays bounded.
 MAX_UNDERSTOOD_CHARS = 2000
+TAIL_CHARS = 500
+# A long message is also read in parts of about this size (a story, then the question):
+# the part understood with the most confidence speaks for the message.
+PART_CHARS = 240
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。\n])\s+")
 
 
 @dataclass(frozen=True)
@@ -47,11 +53,14 @@ class NluService:
         return cls(IntentClassifier.load_or_train(data_dir, cache_dir), identifier)
 
     def understand(self, text: str, language_hint: str | None = None) -> Understanding:
-        head = text[:MAX_UNDERSTOOD_CHARS]
+        head = _readable_part(text)
         guess = self.identifier.detect(head)
         language = language_hint or guess.language
         confidence = 1.0 if language_hint else guess.confidence
-        ranking = self.classifier.rank(head)
+        ranking = max(
+            (self.classifier.rank(part) for part in _parts(head)),
+            key=lambda scores: scores[0].confidence,
+        )
         best = ranking[0]
         return Understanding(
             text=text,
@@ -61,3 +70,26 @@ class NluService:
             confidence=best.confidence,
             ranking=ranking,
         )
+
+
+def _readable_part(text: str) -> str:
+    if len(text) <= MAX_UNDERSTOOD_CHARS:
+        return text
+    return f"{text[: MAX_UNDERSTOOD_CHARS - TAIL_CHARS]}\n{text[-TAIL_CHARS:]}"
+
+
+def _parts(text: str) -> list[str]:
+    """The whole text, and for a long one also its sentences grouped into short parts."""
+    if len(text) <= PART_CHARS:
+        return [text]
+    parts, current = [text], ""
+    for sentence in _SENTENCE_END.split(text):
+        for start in range(0, len(sentence), PART_CHARS):
+            piece = sentence[start : start + PART_CHARS]
+            if current and len(current) + len(piece) + 1 > PART_CHARS:
+                parts.append(current)
+                current = ""
+            current = f"{current} {piece}".strip()
+    if current:
+        parts.append(current)
+    return parts

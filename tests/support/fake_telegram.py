@@ -217,12 +217,17 @@ class FakeTelegramServer:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         config = uvicorn.Config(
-            self._app, log_level="warning", access_log=False, lifespan="off",
+            self._app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
             timeout_graceful_shutdown=2,
         )
         server = self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [self._socket]}, name="fake-telegram",
+            target=server.run,
+            kwargs={"sockets": [self._socket]},
+            name="fake-telegram",
             daemon=True,
         )
         self._thread.start()
@@ -289,7 +294,9 @@ class FakeTelegramServer:
         with self._lock:
             return copy.deepcopy(list(self._messages.get(chat_id, {}).values()))
 
-    def my_commands(self, *, scope: JSONDict | None = None, language_code: str = "") -> list[JSONDict]:
+    def my_commands(
+        self, *, scope: JSONDict | None = None, language_code: str = ""
+    ) -> list[JSONDict]:
         """Commands registered by setMyCommands for this scope and language."""
         with self._lock:
             return copy.deepcopy(self._commands.get(self._commands_key(scope, language_code), []))
@@ -360,7 +367,10 @@ class FakeTelegramServer:
         first_name: str = "Test",
     ) -> JSONDict:
         update = self.build_callback(
-            chat_id, data, message_id=message_id, language_code=language_code,
+            chat_id,
+            data,
+            message_id=message_id,
+            language_code=language_code,
             first_name=first_name,
         )
         self.push_update(update)
@@ -480,7 +490,7 @@ class FakeTelegramServer:
             with self._lock:
                 if offset > 0:  # confirms every update below offset
                     self._pending = [u for u in self._pending if u["update_id"] >= offset]
-                batch = copy.deepcopy((self._pending[offset:] if offset < 0 else self._pending))
+                batch = copy.deepcopy(self._pending[offset:] if offset < 0 else self._pending)
             if batch or self._stopping.is_set() or time.monotonic() >= deadline:
                 return batch[:limit]
             await asyncio.sleep(_POLL_INTERVAL)

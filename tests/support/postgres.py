@@ -116,11 +116,8 @@ def running_postgres() -> Iterator[str]:
         if prefix:
             for directory in (root, socket_dir):
                 shutil.chown(directory, user=_SYSTEM_USER, group=None)
-        result = _run(
-            [*prefix, initdb, "-D", str(data), "-U", SUPERUSER, "--auth=trust",
-             "--encoding=UTF8", "--locale=C", "--no-sync"],
-            cwd=root,
-        )
+        options = ["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]
+        result = _run([*prefix, initdb, "-D", str(data), *options], cwd=root)
         if result.returncode != 0:
             raise PostgresStartError(_start_failure("initdb", result, log))
         port = _free_port()

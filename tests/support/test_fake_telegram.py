@@ -53,7 +53,8 @@ async def test_send_message_records_reply_markup(bot: Bot, server: FakeTelegramS
     assert first.reply_markup == KEYBOARD
     params = await server.wait_for_call("sendMessage")
     assert params["chat_id"] == CHAT
-    assert params["reply_markup"] == {"inline_keyboard": [[{"text": "Yes", "callback_data": "yes"}]]}
+    assert params["reply_markup"] == KEYBOARD.to_dict()
+    assert params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "yes"
     assert (await server.wait_for_call("sendMessage"))["text"] == "Again"
     assert [m["text"] for m in server.sent_messages(CHAT)] == ["Ciao", "Again"]
 
@@ -117,7 +118,7 @@ async def test_commands_and_profile_per_language(bot: Bot, server: FakeTelegramS
     assert server.my_commands() == [{"command": "start", "description": "Start"}]
     await bot.delete_my_commands(language_code="it")
     assert server.my_commands(language_code="it") == []
-    with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)bot_command_invalid"):
         await bot.set_my_commands([("Start", "capitalised")])
     await bot.set_my_description("Descrizione", language_code="it")
     await bot.set_my_short_description("Breve", language_code="it")
@@ -129,7 +130,7 @@ async def test_commands_and_profile_per_language(bot: Bot, server: FakeTelegramS
 
 async def test_fail_methods_and_unknown_methods(bot: Bot, server: FakeTelegramServer) -> None:
     server.fail_methods.add("setMyCommands")
-    with pytest.raises(BadRequest, match="(?i)simulated"):
+    with pytest.raises(BadRequest, match=r"(?i)simulated"):
         await bot.set_my_commands([("start", "Start")])
     assert server.my_commands() == []
     with pytest.raises(EndPointNotFound):
@@ -184,7 +185,8 @@ def test_form_and_json_bodies_and_sync_wait(server: FakeTelegramServer) -> None:
     markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
     url = f"{server.base_url}any-token/sendMessage"
     with httpx.Client(trust_env=False) as client:
-        form = client.post(url, data={"chat_id": "7", "text": "[1]", "reply_markup": json.dumps(markup)})
+        form_data = {"chat_id": "7", "text": "[1]", "reply_markup": json.dumps(markup)}
+        form = client.post(url, data=form_data)
         as_json = client.post(url, json={"chat_id": 7, "text": "json"})
         empty = client.post(url, json={"chat_id": 7, "text": " "})
     assert form.json()["result"]["reply_markup"] == markup

@@ -27,12 +27,14 @@ def postgres_url() -> Iterator[str]:
 @pytest.mark.postgres
 def test_create_insert_select(postgres_url: str) -> None:
     url = make_url(postgres_url)
-    assert (url.drivername, url.host, url.database) == ("postgresql+psycopg", "127.0.0.1", "meet2know_test")
+    assert url.drivername == "postgresql+psycopg"
+    assert (url.host, url.database) == ("127.0.0.1", "meet2know_test")
     engine = sa.create_engine(postgres_url)
     try:
         with engine.begin() as conn:
             conn.execute(sa.text("CREATE TABLE person (id serial PRIMARY KEY, name text NOT NULL)"))
-            conn.execute(sa.text("INSERT INTO person (name) VALUES (:n)"), [{"n": "Ada"}, {"n": "Zoë"}])
+            insert = sa.text("INSERT INTO person (name) VALUES (:n)")
+            conn.execute(insert, [{"n": "Ada"}, {"n": "Zoë"}])
         with engine.connect() as conn:
             names = conn.execute(sa.text("SELECT name FROM person ORDER BY id")).scalars().all()
         assert names == ["Ada", "Zoë"]
