@@ -13,6 +13,7 @@ and for short messages (at most 3 words). See bench/README.md.
 
 from __future__ import annotations
 
+import math
 import platform
 import sys
 import time
@@ -97,7 +98,10 @@ def print_table(rows: list[list[str]], headers: list[str]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     print(line(headers))
     print("-" * len(line(headers)))
@@ -105,24 +109,39 @@ def print_table(rows: list[list[str]], headers: list[str]) -> None:
         print(line(row))
 
 
-def table(title: str, runs: list[Run], examples: Sequence[Example], languages: Sequence[str],
-          base: Callable[[Example], bool]) -> None:
+def in_language(base: Callable[[Example], bool], language: str) -> Callable[[Example], bool]:
+    return lambda example: base(example) and example.language == language
+
+
+def table(
+    title: str,
+    runs: list[Run],
+    examples: Sequence[Example],
+    languages: Sequence[str],
+    base: Callable[[Example], bool],
+) -> None:
     count = sum(base(e) for e in examples)
     per_language = {
         lang: sum(base(e) and e.language == lang for e in examples) for lang in languages
     }
-    print(f"{title} ({count} messages: "
-          + ", ".join(f"{lang} {n}" for lang, n in per_language.items()) + ")")
+    print(
+        f"{title} ({count} messages: "
+        + ", ".join(f"{lang} {n}" for lang, n in per_language.items())
+        + ")"
+    )
     rows = []
     for r in runs:
         row = [r.name, score(r, examples, base)]
-        row += [score(r, examples, lambda e, lang=lang: base(e) and e.language == lang)
-                for lang in languages]
-        row += [str(sum(base(e) and p is None for e, p in zip(examples, r.predictions))),
-                f"{mean_micros(r, examples, base):.0f}"]
+        row += [score(r, examples, in_language(base, lang)) for lang in languages]
+        row += [
+            str(sum(base(e) and p is None for e, p in zip(examples, r.predictions, strict=True))),
+            f"{mean_micros(r, examples, base):.0f}",
+        ]
         rows.append(row)
-    print_table(rows, ["detector", "accuracy", *[f"acc {lang}" for lang in languages],
-                       "no answer", "µs/msg"])
+    print_table(
+        rows,
+        ["detector", "accuracy", *[f"acc {lang}" for lang in languages], "no answer", "µs/msg"],
+    )
     print()
 
 
@@ -131,34 +150,54 @@ def accuracy(r: Run, examples: Sequence[Example], keep: Callable[[Example], bool
     return sum(r.predictions[i] == examples[i].language for i in picked) / len(picked)
 
 
-def verdict(label: str, a: Run, b: Run, examples: Sequence[Example]) -> None:
-    def everything(_e: Example) -> bool:
-        return True
+def mcnemar_p(discordant_a: int, discordant_b: int) -> float:
+    """Exact two-sided McNemar test: could the split of disagreements be a coin toss?"""
+    n = discordant_a + discordant_b
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(discordant_a, discordant_b) + 1)) / float(2**n)
+    return min(1.0, 2 * tail)
 
-    parts = []
-    for what, keep in (("all messages", everything), (f"≤{SHORT_WORDS} words", is_short)):
+
+def verdict(label: str, a: Run, b: Run, examples: Sequence[Example]) -> None:
+    """Which of two runs is more accurate (and whether by more than chance), and faster."""
+    print(f"{label}:")
+    for what, keep in (("all messages", lambda e: True), (f"≤{SHORT_WORDS} words", is_short)):
+        picked = [i for i, e in enumerate(examples) if keep(e)]
+        a_only = sum(a.predictions[i] == examples[i].language != b.predictions[i] for i in picked)
+        b_only = sum(b.predictions[i] == examples[i].language != a.predictions[i] for i in picked)
         acc_a, acc_b = accuracy(a, examples, keep), accuracy(b, examples, keep)
-        if acc_a == acc_b:
-            parts.append(f"{what}: tie ({acc_a:.1%})")
+        p = mcnemar_p(a_only, b_only)
+        if a_only == b_only:
+            outcome = f"tie ({acc_a:.1%})"
         else:
-            winner, loser = (a, b) if acc_a > acc_b else (b, a)
-            parts.append(
-                f"{what}: {winner.name} ({max(acc_a, acc_b):.1%} vs {min(acc_a, acc_b):.1%})"
-            )
-    speed_a, speed_b = mean_micros(a, examples, everything), mean_micros(b, examples, everything)
-    faster = a if speed_a < speed_b else b
-    ratio = max(speed_a, speed_b) / min(speed_a, speed_b)
-    parts.append(f"faster: {faster.name} ({ratio:.1f}x)")
-    print(f"{label}: more accurate on " + "; on ".join(parts[:2]) + "; " + parts[2])
+            winner = a if a_only > b_only else b
+            outcome = f"{winner.name} wins, {max(acc_a, acc_b):.1%} vs {min(acc_a, acc_b):.1%}"
+        significance = "significant" if p < 0.05 else "NOT significant"
+        print(
+            f"  {what:>14}: {outcome} (only {a.name} right: {a_only}, only {b.name} "
+            f"right: {b_only}; McNemar p = {p:.3f}, {significance} at 5%)"
+        )
+    speed_a = mean_micros(a, examples, lambda e: True)
+    speed_b = mean_micros(b, examples, lambda e: True)
+    faster, ratio = (a, speed_b / speed_a) if speed_a < speed_b else (b, speed_a / speed_b)
+    print(
+        f"  {'speed':>14}: {faster.name} is {ratio:.1f}x faster "
+        f"({min(speed_a, speed_b):.0f} vs {max(speed_a, speed_b):.0f} µs/msg)"
+    )
 
 
 def main() -> int:
     examples = load_examples(DATA_DIR)
     data_languages = tuple(sorted(path.stem for path in DATA_DIR.glob("*.yml")))
-    print(f"Language identification on nlu/data: {len(examples)} examples, "
-          f"languages {', '.join(data_languages)} (label = file name)")
-    print(f"Python {platform.python_version()}, lingua-language-detector "
-          f"{version('lingua-language-detector')}, py3langid {version('py3langid')}")
+    print(
+        f"Language identification on nlu/data: {len(examples)} examples, "
+        f"languages {', '.join(data_languages)} (label = file name)"
+    )
+    print(
+        f"Python {platform.python_version()}, lingua-language-detector "
+        f"{version('lingua-language-detector')}, py3langid {version('py3langid')}"
+    )
     print()
 
     native = tuple(NATIVE_LANGUAGES)
@@ -173,11 +212,21 @@ def main() -> int:
 
     table("All examples", runs, examples, data_languages, lambda e: True)
     table(f"Short messages (≤{SHORT_WORDS} words)", runs, examples, data_languages, is_short)
+    table(
+        "Two to five words (the range nlu/language_id.py's docstring speaks of)",
+        runs,
+        examples,
+        data_languages,
+        lambda e: 2 <= len(e.text.split()) <= 5,
+    )
 
     verdict(f"Restricted to {'+'.join(data_languages)}", runs[0], runs[1], examples)
     verdict(f"Restricted to the {len(native)} native languages", runs[2], runs[3], examples)
-    print(f"(µs/msg includes normalise(); measured one call at a time after a warm-up; "
-          f"whole comparison {elapsed:.1f} s)")
+    print()
+    print(
+        f"(µs/msg includes normalise(); measured one call at a time after a warm-up; "
+        f"whole comparison {elapsed:.1f} s)"
+    )
     return 0
 
 

@@ -149,7 +149,9 @@ def bench_backend(
         prepared = time.perf_counter() - t0
         if backend == "postgresql":
             with app.db.connect() as connection:
-                versions["PostgreSQL"] = str(connection.execute(text("SHOW server_version")).scalar())
+                versions["PostgreSQL"] = str(
+                    connection.execute(text("SHOW server_version")).scalar()
+                )
         result = run_turns(app, backend, turns)
     finally:
         app.close()
@@ -157,13 +159,21 @@ def bench_backend(
     return result
 
 
-def print_table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> None:
+def print_table(rows: Sequence[Sequence[str]], headers: tuple[str, ...]) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = "  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(headers, widths)))
+    line = "  ".join(
+        h.rjust(w) if i else h.ljust(w)
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
     print(line)
     print("-" * len(line))
     for row in rows:
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,8 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "PostgreSQL": "not run",
         "SQLAlchemy": sqlalchemy.__version__,
     }
-    print(f"Meet2Know turn latency: {args.turns} timed turns per backend, "
-          f"{WARM_UP_TURNS} warm-up turns, {len(QUESTIONS)} questions (it/en) in rotation")
+    print(
+        f"Meet2Know turn latency: {args.turns} timed turns per backend, "
+        f"{WARM_UP_TURNS} warm-up turns, {len(QUESTIONS)} questions (it/en) in rotation"
+    )
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="meet2know-bench-") as tmp:
@@ -216,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print()
     print("Whole turn (handle + mark_delivered), milliseconds:")
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for result in results:
         p = percentiles(result.seconds)
         rows.append(
@@ -235,19 +247,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     nlu_p = percentiles(nlu_seconds)
     print()
-    print(f"NLU alone (understand(), {len(nlu_seconds)} calls): "
-          f"p50 {nlu_p['p50']:.2f} ms, p95 {nlu_p['p95']:.2f} ms")
+    print(
+        f"NLU alone (understand(), {len(nlu_seconds)} calls): "
+        f"p50 {nlu_p['p50']:.2f} ms, p95 {nlu_p['p95']:.2f} ms"
+    )
     for result in results:
         p = percentiles(result.seconds)
         rest = p["p50"] - nlu_p["p50"]
-        print(f"  {result.backend}: at p50, NLU {nlu_p['p50'] / p['p50']:.0%} of the turn, "
-              f"database + flow + rendering ≈ {rest:.2f} ms ({rest / p['p50']:.0%})")
+        print(
+            f"  {result.backend}: at p50, NLU {nlu_p['p50'] / p['p50']:.0%} of the turn, "
+            f"database + flow + rendering ≈ {rest:.2f} ms ({rest / p['p50']:.0%})"
+        )
 
     print()
     cpus = os.cpu_count()
-    print("Machine: " + ", ".join(f"{name} {version}" for name, version in versions.items())
-          + f"; CPUs: {cpus} (usable by this process: {affinity if affinity else 'unknown'})"
-          + f"; {platform.platform()}")
+    print(
+        "Machine: "
+        + ", ".join(f"{name} {version}" for name, version in versions.items())
+        + f"; CPUs: {cpus} (usable by this process: {affinity if affinity else 'unknown'})"
+        + f"; {platform.platform()}"
+    )
     return 0
 
 

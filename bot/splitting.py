@@ -17,12 +17,8 @@ def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
             continue
         if current:
             parts.append(current)
-        current = ""
-        for piece in _split_paragraph(paragraph, limit):
-            if len(piece) == limit:
-                parts.append(piece)
-            else:
-                current = piece
+        *full, current = _split_paragraph(paragraph, limit) or [""]
+        parts.extend(full)
     if current or not parts:
         parts.append(current)
     return parts

@@ -22,12 +22,20 @@ class Chat:
         self.engine, self.user_id, self.hint = engine, user_id, hint
 
     def send(self, text: str, update_id: str | None = None) -> list[Outbound]:
-        return self._handle(Inbound("test", self.user_id, text=text, update_id=update_id,
-                                    language_hint=self.hint))
+        return self._handle(
+            Inbound("test", self.user_id, text=text, update_id=update_id, language_hint=self.hint)
+        )
 
     def press(self, payload: str) -> list[Outbound]:
-        return self._handle(Inbound("test", self.user_id, payload=payload,
-                                    update_id=str(next(_updates)), language_hint=self.hint))
+        return self._handle(
+            Inbound(
+                "test",
+                self.user_id,
+                payload=payload,
+                update_id=str(next(_updates)),
+                language_hint=self.hint,
+            )
+        )
 
     def _handle(self, event: Inbound) -> list[Outbound]:
         replies = self.engine.handle(event)

@@ -1,0 +1,37 @@
+"""The trained classifier is cached on disk, keyed by the training data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from core.config import PROJECT_ROOT
+from nlu.classifier import IntentClassifier
+
+
+def test_cache_is_reused_and_renewed_when_data_changes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(PROJECT_ROOT / "nlu" / "data" / "en.yml", data / "en.yml")
+    cache = tmp_path / "cache"
+    IntentClassifier.load_or_train(data, cache)
+    (first,) = cache.glob("*.joblib")
+    stamp = first.stat().st_mtime_ns
+    IntentClassifier.load_or_train(data, cache)
+    assert first.stat().st_mtime_ns == stamp
+
+    with (data / "en.yml").open("a") as handle:
+        handle.write("- intent: thanks\n  examples: |\n    - thx a lot my friend\n")
+    IntentClassifier.load_or_train(data, cache)
+    (second,) = cache.glob("*.joblib")
+    assert second != first
+
+
+def test_a_corrupt_cache_file_is_retrained(tmp_path: Path) -> None:
+    data = PROJECT_ROOT / "nlu" / "data"
+    cache = tmp_path / "cache"
+    IntentClassifier.load_or_train(data, cache)
+    (path,) = cache.glob("*.joblib")
+    path.write_bytes(b"not a model")
+    classifier = IntentClassifier.load_or_train(data, cache)
+    assert classifier.rank("hello")[0].intent == "greet"
