@@ -5,7 +5,7 @@
 For each backend: build the app (migrate + seed), create two users who chose a language
 (one English, one Italian, by pressing the `lang:` button), then time N knowledge
 questions the way a channel sends them: `handle()` with a fresh update id, then
-`mark_delivered()` of the replies. The NLU alone (`understand()`) is timed on the same
+`claim()` of the replies. The NLU alone (`understand()`) is timed on the same
 questions, so the share of the database and of rendering is visible. See bench/README.md.
 """
 
@@ -102,14 +102,14 @@ def run_turns(app: App, backend: str, turns: int) -> Result:
         replies = engine.handle(
             Inbound(CHANNEL, user, payload=f"lang:{language}", update_id=str(next(update_ids)))
         )
-        engine.mark_delivered([r.id for r in replies if r.id is not None])
+        engine.claim([r.id for r in replies if r.id is not None])
 
     def turn(question: tuple[str, str]) -> bool:
         language, question_text = question
         replies = engine.handle(
             Inbound(CHANNEL, users[language], text=question_text, update_id=str(next(update_ids)))
         )
-        engine.mark_delivered([r.id for r in replies if r.id is not None])
+        engine.claim([r.id for r in replies if r.id is not None])
         return any(r.topic is not None for r in replies)
 
     questions = itertools.cycle(QUESTIONS)
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         nlu_seconds = time_nlu(nlu, args.turns)
 
     print()
-    print("Whole turn (handle + mark_delivered), milliseconds:")
+    print("Whole turn (handle + claim), milliseconds:")
     rows: list[tuple[str, ...]] = []
     for result in results:
         p = percentiles(result.seconds)

@@ -37,25 +37,73 @@ class DialogueEngine:
         self._threshold = confidence_threshold
 
     def handle(self, event: Inbound) -> list[Outbound]:
-        try:
-            with self.sessions.begin() as session:
-                return self._turn(session, event)
-        except IntegrityError:
-            if event.update_id is None:
-                raise
-            # Another worker committed the same update first: it delivers the replies.
-            log.info("update %s/%s handled concurrently", event.channel, event.update_id)
-            return []
+        """Run one turn. Replies are saved, not sent: a channel claims each before sending."""
+        for attempt in (1, 2):
+            try:
+                with self.sessions.begin() as session:
+                    return self._turn(session, event)
+            except IntegrityError:
+                if event.update_id is not None:
+                    # Another worker committed the same update first: it delivers the replies.
+                    log.info("update %s/%s handled concurrently", event.channel, event.update_id)
+                    return []
+                if attempt == 2:
+                    raise
+                # A first message raced another for the same new user: the user exists now.
+        raise AssertionError("unreachable")
 
-    def mark_delivered(self, message_ids: Sequence[int]) -> None:
+    def claim(self, message_ids: Sequence[int]) -> list[int]:
+        """Mark replies delivered; return those this caller claimed, in order. A reply
+        claimed by someone else (a duplicate request in flight) must not be sent again."""
+        ids = [i for i in message_ids if i]
+        if not ids:
+            return []
+        with self.sessions.begin() as session:
+            claimed = set(
+                session.scalars(
+                    update(Message)
+                    .where(Message.id.in_(ids), Message.delivered_at.is_(None))
+                    .values(delivered_at=utcnow())
+                    .returning(Message.id)
+                )
+            )
+        return [i for i in ids if i in claimed]
+
+    def claim_replies(self, replies: Sequence[Outbound]) -> list[Outbound]:
+        """The replies this caller may show at once (web, terminal): those it claimed."""
+        claimed = set(self.claim([r.id for r in replies if r.id is not None]))
+        return [r for r in replies if r.id is None or r.id in claimed]
+
+    def release(self, message_ids: Sequence[int]) -> None:
+        """A claimed reply could not be sent: leave it to the next attempt (the relay)."""
         if not message_ids:
             return
         with self.sessions.begin() as session:
             session.execute(
-                update(Message)
-                .where(Message.id.in_(message_ids), Message.delivered_at.is_(None))
-                .values(delivered_at=utcnow())
+                update(Message).where(Message.id.in_(message_ids)).values(delivered_at=None)
             )
+
+    def pending_replies(
+        self, channel: str, *, older_than: dt.timedelta, within: dt.timedelta, limit: int = 100
+    ) -> list[tuple[str, Outbound]]:
+        """Replies saved but never delivered (a send failed, the process died), oldest first,
+        with the channel user id they are for: what a channel's relay sends again."""
+        now = utcnow()
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Message, User.channel_user_id)
+                .join(User, Message.user_id == User.id)
+                .where(
+                    User.channel == channel,
+                    Message.direction == "out",
+                    Message.delivered_at.is_(None),
+                    Message.created_at <= now - older_than,
+                    Message.created_at >= now - within,
+                )
+                .order_by(Message.id)
+                .limit(limit)
+            ).all()
+        return [(user_id, _outbound_from_row(row)) for row, user_id in rows]
 
     def _turn(self, session: Session, event: Inbound) -> list[Outbound]:
         if event.update_id is not None:

@@ -7,6 +7,8 @@ posted to the web app's /telegram/webhook route (see bot/web.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -36,6 +38,11 @@ from core.i18n import LOCALES_DIR, Translator, translator
 from core.languages import DEFAULT_LANGUAGE, NATIVE_LANGUAGES
 
 CHANNEL = "telegram"
+# Replies left undelivered (a failed send, a killed process) are sent again by a relay:
+# after this delay, for this long, checking this often.
+RELAY_AFTER = dt.timedelta(seconds=20)
+RELAY_WITHIN = dt.timedelta(hours=6)
+RELAY_EVERY_SECONDS = 15.0
 # Telegram counts some characters (emoji) twice; stay below its 4,096 limit.
 MESSAGE_LIMIT = 4000
 log = logging.getLogger(__name__)
@@ -99,6 +106,7 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.ALL, self._on_update))
         self.application.add_handler(CallbackQueryHandler(self._on_update))
         self.application.add_error_handler(self._on_error)
+        self._relay: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.application.initialize()
@@ -114,18 +122,57 @@ class TelegramChannel:
             await self.application.updater.start_polling(
                 allowed_updates=["message", "callback_query"]
             )
+        self._relay = asyncio.create_task(self._relay_forever(), name="telegram-outbox-relay")
         log.info("Telegram bot running (%s)", "webhook" if self.webhook_mode else "polling")
 
     async def stop(self) -> None:
+        if self._relay is not None:
+            self._relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def receive_webhook(self, data: dict[str, Any]) -> None:
-        update = Update.de_json(data, self.application.bot)
+    async def receive_webhook(self, data: dict[str, Any]) -> bool:
+        """Queue a webhook update; False when the body is not an update (it is not queued)."""
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (TypeError, KeyError, ValueError, AttributeError) as error:
+            log.warning("webhook: ignored a body that is not an update (%s)", error)
+            return False
+        if update is None or not isinstance(data.get("update_id"), int):
+            return False
         await self.application.update_queue.put(update)
+        return True
+
+    async def relay_pending(self, older_than: dt.timedelta = RELAY_AFTER) -> int:
+        """Send replies that were saved but not delivered; returns how many were sent."""
+        pending = await asyncio.to_thread(
+            self.engine.pending_replies, CHANNEL, older_than=older_than, within=RELAY_WITHIN
+        )
+        sent = 0
+        for user_id, reply in pending:
+            if reply.kind == "notice":  # a toast answers a click; too late to show it now
+                await asyncio.to_thread(self.engine.claim, [reply.id or 0])
+                continue
+            try:
+                await self.send(int(user_id), reply)
+                sent += 1
+            except TelegramError as error:
+                log.warning("relay: reply %s to %s not sent yet: %s", reply.id, user_id, error)
+                break
+        return sent
+
+    async def _relay_forever(self) -> None:
+        while True:
+            await asyncio.sleep(RELAY_EVERY_SECONDS)
+            try:
+                await self.relay_pending()
+            except Exception:  # the relay must outlive a database hiccup
+                log.exception("relay failed; trying again later")
 
     async def _set_up_profile(self) -> None:
         """Command menus and descriptions per language; failures only cost comfort."""
@@ -147,31 +194,34 @@ class TelegramChannel:
             return
         replies = await asyncio.to_thread(self.engine.handle, event)
         chat_id = int(event.user_id)
-        notices = [r for r in replies if r.kind == "notice"]
         if update.callback_query is not None:
-            await _best_effort(
-                update.callback_query.answer(text=notices[0].text if notices else None)
-            )
-        elif notices:
-            await self._send(chat_id, notices[0])
-        await self._deliver(chat_id, [r for r in replies if r.kind == "message"])
-        if notices and update.callback_query is not None:
-            await asyncio.to_thread(self.engine.mark_delivered, [n.id for n in notices if n.id])
-
-    async def _deliver(self, chat_id: int, replies: Sequence[Outbound]) -> None:
+            # A button press is answered with a toast: the notice, if this caller claimed it.
+            toast = await self._claim_notice(replies)
+            await _best_effort(update.callback_query.answer(text=toast))
+            replies = [r for r in replies if r.kind == "message"]
         for reply in replies:
-            await self._send(chat_id, reply)
+            await self.send(chat_id, reply)
 
-    async def _send(self, chat_id: int, reply: Outbound) -> None:
-        bot = self.application.bot
-        parts = split_message(reply.text, MESSAGE_LIMIT)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await bot.send_message(chat_id, part, reply_markup=keyboard(reply) if last else None)
-        if reply.file is not None:
-            await self._send_file(chat_id, reply)
-        if reply.id is not None:
-            await asyncio.to_thread(self.engine.mark_delivered, [reply.id])
+    async def _claim_notice(self, replies: Sequence[Outbound]) -> str | None:
+        notices = [r for r in replies if r.kind == "notice"]
+        claimed = await asyncio.to_thread(self.engine.claim, [n.id or 0 for n in notices])
+        return next((n.text for n in notices if n.id in claimed), None)
+
+    async def send(self, chat_id: int, reply: Outbound) -> None:
+        """Claim the reply, send it; if sending fails, release it for the relay."""
+        if reply.id is not None and not await asyncio.to_thread(self.engine.claim, [reply.id]):
+            return  # a concurrent handler of the same update is sending it
+        try:
+            parts = split_message(reply.text, MESSAGE_LIMIT)
+            for index, part in enumerate(parts):
+                markup = keyboard(reply) if index == len(parts) - 1 else None
+                await self.application.bot.send_message(chat_id, part, reply_markup=markup)
+            if reply.file is not None:
+                await self._send_file(chat_id, reply)
+        except BaseException:
+            if reply.id is not None:
+                await asyncio.to_thread(self.engine.release, [reply.id])
+            raise
 
     async def _send_file(self, chat_id: int, reply: Outbound) -> None:
         file = reply.file

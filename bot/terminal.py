@@ -16,8 +16,7 @@ def ask_once(engine: DialogueEngine, text: str, *, language: str) -> list[Outbou
     """Answer one question as a terminal user whose language is already chosen."""
     user = f"ask:{getpass.getuser()}"
     engine.handle(Inbound(CHANNEL, user, payload=f"lang:{language}"))
-    replies = engine.handle(Inbound(CHANNEL, user, text=text))
-    engine.mark_delivered([r.id for r in replies if r.id is not None])
+    replies = engine.claim_replies(engine.handle(Inbound(CHANNEL, user, text=text)))
     return [r for r in replies if r.kind == "message"]
 
 
@@ -47,8 +46,7 @@ def run_repl(
 
     def send(event: Inbound) -> None:
         nonlocal choices
-        replies = engine.handle(event)
-        engine.mark_delivered([r.id for r in replies if r.id is not None])
+        replies = engine.claim_replies(engine.handle(event))
         text, new_choices = render(replies)
         write(text)
         if new_choices:

@@ -97,8 +97,9 @@ def create_web_app(
             update_id=f"{visitor_id}:{client_id[:64]}" if client_id else None,
             language_hint=_page_language(request),
         )
-        replies = await run_in_threadpool(engine.handle, event)
-        await run_in_threadpool(engine.mark_delivered, [r.id for r in replies if r.id])
+        replies = await run_in_threadpool(
+            lambda: engine.claim_replies(engine.handle(event))
+        )
         return with_cookie(JSONResponse({"replies": [_reply_json(r) for r in replies]}), visitor_id)
 
     async def history(request: Request) -> Response:
@@ -117,7 +118,8 @@ def create_web_app(
         body = await _json_body(request)
         if isinstance(body, Response):
             return body
-        await telegram.receive_webhook(body)
+        if not await telegram.receive_webhook(body):
+            return JSONResponse({"error": "not a Telegram update"}, 400)
         return JSONResponse({"ok": True})
 
     async def health(request: Request) -> Response:

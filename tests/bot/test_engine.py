@@ -38,9 +38,7 @@ class Chat:
         )
 
     def _handle(self, event: Inbound) -> list[Outbound]:
-        replies = self.engine.handle(event)
-        self.engine.mark_delivered([r.id for r in replies if r.id is not None])
-        return replies
+        return self.engine.claim_replies(self.engine.handle(event))
 
 
 def payloads_of(reply: Outbound) -> list[str]:
@@ -147,8 +145,13 @@ def test_the_same_update_twice_makes_one_turn(app: App) -> None:
     chat = english_chat(app)
     first = app.engine.handle(Inbound("test", "u1", text="codice fiscale", update_id="77"))
     second = app.engine.handle(Inbound("test", "u1", text="codice fiscale", update_id="77"))
-    assert [r.id for r in second] == [r.id for r in first]  # not delivered yet: sent again
-    app.engine.mark_delivered([r.id for r in first if r.id])
+    assert [r.id for r in second] == [r.id for r in first]  # not delivered yet: offered again
+    ids = [r.id or 0 for r in first]
+    assert app.engine.claim(ids) == ids
+    assert app.engine.claim(ids) == []  # the duplicate in flight must not send them again
+    app.engine.release(ids[:1])  # sending failed: offered again to the next attempt
+    (again,) = app.engine.handle(Inbound("test", "u1", text="codice fiscale", update_id="77"))
+    assert again.id == ids[0] and app.engine.claim(ids) == ids[:1]
     assert app.engine.handle(Inbound("test", "u1", text="codice fiscale", update_id="77")) == []
     with app.sessions() as session:
         count = select(func.count()).where(ProcessedUpdate.update_id == "77")

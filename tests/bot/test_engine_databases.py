@@ -18,7 +18,7 @@ def test_a_question_is_answered_and_everything_is_kept(any_db_app: App) -> None:
     )
     assert answer.topic == "tax_code"
     assert engine.handle(Inbound("test", "42", text="where do i get codice fiscale", update_id="2"))
-    engine.mark_delivered([answer.id or 0])
+    engine.claim([answer.id or 0])
     assert engine.handle(Inbound("test", "42", text="again", update_id="2")) == []
     with any_db_app.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 2

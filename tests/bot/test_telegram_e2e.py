@@ -16,7 +16,6 @@ import yaml
 
 from bot.telegram_channel import TelegramChannel, webhook_secret
 from core.config import PROJECT_ROOT
-from core.i18n import translator
 from meet2know.server import create_server_app
 from meet2know.wiring import App
 from tests.support.fake_telegram import FakeTelegramServer, JSONDict
@@ -30,7 +29,6 @@ STEP_TIMEOUT = 10.0
 TEST_TIMEOUT = 30.0
 # How long to watch for a reply that must not come.
 QUIET_PERIOD = 0.5
-IT = translator("it")
 RENEWAL_ARTICLE = (
     PROJECT_ROOT / "knowledge_base" / "articles" / "it" / "residence_permit_renewal.yaml"
 )
@@ -212,7 +210,9 @@ async def test_polling_conversation_in_italian(app: App, server: FakeTelegramSer
 
         # A forged payload: the menu again, with the "not valid" text, and no crash.
         forged = server.push_callback(
-            CHAT, "topic:../../etc", message_id=message_id_of(server, CHAT, thanks),
+            CHAT,
+            "topic:../../etc",
+            message_id=message_id_of(server, CHAT, thanks),
             language_code="it",
         )
         refused = await next_message(server)
@@ -239,6 +239,23 @@ async def test_start_up_survives_failing_profile_calls(
         server.push_message(CHAT, "/start", language_code="it")
         picker = await next_message(server)
         assert buttons(picker)[0]["callback_data"] == "lang:it"
+
+
+async def test_double_click_is_answered_with_a_toast(app: App, server: FakeTelegramServer) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT), polling_channel(app, server):
+        server.push_message(CHAT, "/start", language_code="it")
+        picker = await next_message(server)
+        picker_id = message_id_of(server, CHAT, picker)
+        server.push_callback(CHAT, "lang:it", message_id=picker_id, language_code="it")
+        await messages_until_menu(server)
+        again = server.push_callback(CHAT, "lang:it", message_id=picker_id, language_code="it")
+        toast = await server.wait_for_call(
+            "answerCallbackQuery",
+            predicate=lambda p: p.get("callback_query_id") == again["callback_query"]["id"],
+            timeout=STEP_TIMEOUT,
+        )
+        assert toast.get("text") == "Già fatto."
+        await assert_no_message(server)
 
 
 async def test_duplicate_update_is_answered_once(app: App, server: FakeTelegramServer) -> None:
@@ -273,15 +290,15 @@ async def test_long_message_is_answered_in_parts_telegram_accepts(
         # Updates are handled one after the other: once /menu is answered, so is the long one.
         server.push_message(CHAT, "/menu", language_code="it")
         answers = await messages_until_menu(server)
-    assert len(answers) >= 2, "the long message got no answer"
+    # A warning that only the beginning was read, the answer, and the menu asked for.
+    assert len(answers) >= 3, [a["text"][:80] for a in answers]
     for params in answers:
         assert 0 < len(params["text"]) <= 4096
-    very_long = IT._(
-        "Your message is very long, so I read only its beginning. Short questions work best."
-    )
-    assert answers[0]["text"] == very_long
-    failed = [name for name, _ in server.calls if name == "sendMessage"]
-    assert len(failed) == len(server.sent_messages(CHAT)), "a sendMessage was refused"
+    warning, article = answers[0], answers[1]
+    assert "lungo" in warning["text"] and not buttons(warning)
+    assert article["text"].startswith(article_title(RENEWAL_ARTICLE))
+    sends = [name for name, _ in server.calls if name == "sendMessage"]
+    assert len(sends) == len(server.sent_messages(CHAT)), "a sendMessage was refused"
 
 
 # -- webhook -------------------------------------------------------------------------------
@@ -324,3 +341,16 @@ async def test_webhook_mode_behind_the_web_server(app: App, server: FakeTelegram
         assert "Fai una domanda" in button_labels(menu)
         await server.wait_for_call("answerCallbackQuery", timeout=STEP_TIMEOUT)
     assert not any(name == "getUpdates" for name, _ in server.calls)
+
+
+async def test_webhook_answers_a_malformed_update_with_400(
+    app: App, server: FakeTelegramServer
+) -> None:
+    sock = free_socket()
+    hook_url = f"http://127.0.0.1:{sock.getsockname()[1]}/telegram/webhook"
+    async with (
+        asyncio.timeout(TEST_TIMEOUT),
+        web_server(telegram_app(app, server, webhook_url=hook_url), sock),
+    ):
+        malformed: JSONDict = {"update_id": 5, "message": {"text": "no date, chat or id"}}
+        assert await server.post_to_webhook(malformed) == 400

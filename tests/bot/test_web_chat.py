@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html.parser import HTMLParser
 from typing import Any
@@ -88,9 +88,11 @@ async def web_server(app: App) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def no_telegram(app: App) -> Iterator[App]:
+async def base_url(app: App) -> AsyncIterator[str]:
+    """The web app of an App without a Telegram token, served over HTTP."""
     assert app.settings.telegram_bot_token is None
-    yield app
+    async with web_server(app) as url:
+        yield url
 
 
 @asynccontextmanager
@@ -122,8 +124,8 @@ def is_main_menu(reply: JSON) -> bool:
     return "ask" in payloads_of(reply)
 
 
-async def test_chat_page(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
+async def test_chat_page(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT):
         async with client(base_url) as http:
             page = await http.get("/chat")
             assert page.status_code == 200
@@ -154,8 +156,8 @@ async def test_chat_page(no_telegram: App) -> None:
             assert (italian.html.get("lang"), italian.html.get("dir")) == ("it", "ltr")
 
 
-async def test_conversation_over_http(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
+async def test_conversation_over_http(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT):
         async with client(base_url) as http:
             assert (await http.get("/chat")).status_code == 200
             cookie = http.cookies[COOKIE]
@@ -198,6 +200,8 @@ async def test_conversation_over_http(no_telegram: App) -> None:
 
             good = await send(http, {"payload": feedback[0], "id": "a4"})
             assert good[0]["text"] == EN._("Thank you for your feedback!")
+            conversation = (await http.get(HISTORY)).json()["messages"]
+            assert len(conversation) == len(messages) + 1
 
         # No cookie at all: somebody else, who is asked for a language again.
         async with client(base_url) as stranger:
@@ -205,82 +209,84 @@ async def test_conversation_over_http(no_telegram: App) -> None:
             assert is_language_picker(await send(stranger, {"text": "/start", "id": "a1"}))
             assert stranger.cookies[COOKIE] != cookie
 
-        # A tampered cookie is not trusted: a new visitor.
+        # The same cookie in another client is the same visitor (so the jar sends it)...
+        async with client(base_url) as again:
+            again.cookies.set(COOKIE, cookie, domain="127.0.0.1")
+            assert (await again.get(HISTORY)).json()["messages"] == conversation
+
+        # ...but a tampered cookie is not trusted: a new visitor.
         tampered = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
         async with client(base_url) as forger:
-            forger.cookies.set(COOKIE, tampered)
+            forger.cookies.set(COOKIE, tampered, domain="127.0.0.1")
             assert (await forger.get(HISTORY)).json() == {"messages": []}
             assert is_language_picker(await send(forger, {"text": "/start", "id": "a1"}))
             assert forger.cookies[COOKIE] not in (cookie, tampered)
 
 
-async def test_rejects_bad_requests(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
-        async with client(base_url) as http:
-            headers = {"content-type": "application/json"}
-            invalid = await http.post(MESSAGES, content=b"{not json", headers=headers)
-            assert invalid.status_code == 400
-            assert (await http.post(MESSAGES, content=b"\xff\xfe", headers=headers)).status_code == 400
-            assert (await http.post(MESSAGES, json=["a list"])).status_code == 400
-            assert (await http.post(MESSAGES, json={"text": 5})).status_code == 400
-            assert (await http.post(MESSAGES, json={"payload": ["x"]})).status_code == 400
-            assert (await http.post(MESSAGES, json={"text": "hi", "id": 3})).status_code == 400
-            assert (await http.post(MESSAGES, json={"id": "only-an-id"})).status_code == 400
+async def test_rejects_bad_requests(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT), client(base_url) as http:
+        headers = {"content-type": "application/json"}
+        invalid = await http.post(MESSAGES, content=b"{not json", headers=headers)
+        assert invalid.status_code == 400
+        not_utf8 = await http.post(MESSAGES, content=b"\xff\xfe", headers=headers)
+        assert not_utf8.status_code == 400
+        assert (await http.post(MESSAGES, json=["a list"])).status_code == 400
+        assert (await http.post(MESSAGES, json={"text": 5})).status_code == 400
+        assert (await http.post(MESSAGES, json={"payload": ["x"]})).status_code == 400
+        assert (await http.post(MESSAGES, json={"text": "hi", "id": 3})).status_code == 400
+        assert (await http.post(MESSAGES, json={"id": "only-an-id"})).status_code == 400
 
-            big = json.dumps({"text": "a" * (MAX_BODY_BYTES + 1)}).encode()
-            assert (await http.post(MESSAGES, content=big, headers=headers)).status_code == 413
+        big = json.dumps({"text": "a" * (MAX_BODY_BYTES + 1)}).encode()
+        assert (await http.post(MESSAGES, content=big, headers=headers)).status_code == 413
 
-            async def chunks() -> AsyncIterator[bytes]:
-                # No Content-Length: the size is found while reading.
-                for _ in range(5):
-                    yield b" " * (MAX_BODY_BYTES // 4)
-                yield b"{}"
+        async def chunks() -> AsyncIterator[bytes]:
+            # No Content-Length: the size is found while reading.
+            for _ in range(5):
+                yield b" " * (MAX_BODY_BYTES // 4)
+            yield b"{}"
 
-            streamed = await http.post(MESSAGES, content=chunks(), headers=headers)
-            assert streamed.status_code == 413
+        streamed = await http.post(MESSAGES, content=chunks(), headers=headers)
+        assert streamed.status_code == 413
 
-            assert (await http.get(MESSAGES)).status_code == 405
-            # Nothing of all that reached the engine: this visitor is still new.
-            assert (await http.get(HISTORY)).json() == {"messages": []}
-
-
-async def test_emoji_only_text_gets_an_answer(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
-        async with client(base_url) as http:
-            await send(http, {"payload": "lang:en", "id": "e1"})
-            replies = await send(http, {"text": "👍🙏😊", "id": "e2"})
-            assert len(replies) == 1
-            assert replies[0]["text"] == EN._(
-                "I can read only written messages. Please write your question."
-            )
-            assert is_main_menu(replies[0])
+        assert (await http.get(MESSAGES)).status_code == 405
+        # Nothing of all that reached the engine: this visitor is still new.
+        assert (await http.get(HISTORY)).json() == {"messages": []}
 
 
-async def test_arabic_replies_are_right_to_left(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
-        async with client(base_url, **{"Accept-Language": "ar"}) as http:
-            picker = await send(http, {"text": "/start", "id": "r1"})
-            assert payloads_of(picker[0])[0] == "lang:ar"
-            replies = await send(http, {"payload": "lang:ar", "id": "r2"})
-            assert len(replies) == 2
-            assert all(r["language"] == "ar" and r["dir"] == "rtl" for r in replies)
-            menu = await send(http, {"payload": "menu", "id": "r3"})
-            assert menu and all(r["dir"] == "rtl" for r in menu)
-            history = (await http.get(HISTORY)).json()["messages"]
-            assert [m["dir"] for m in history if m["direction"] == "out"][-1] == "rtl"
+async def test_emoji_only_text_gets_an_answer(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT), client(base_url) as http:
+        await send(http, {"payload": "lang:en", "id": "e1"})
+        replies = await send(http, {"text": "👍🙏😊", "id": "e2"})
+        assert len(replies) == 1
+        assert replies[0]["text"] == EN._(
+            "I can read only written messages. Please write your question."
+        )
+        assert is_main_menu(replies[0])
 
 
-async def test_health_and_no_telegram_webhook(no_telegram: App) -> None:
-    async with asyncio.timeout(TEST_TIMEOUT), web_server(no_telegram) as base_url:
-        async with client(base_url) as http:
-            health = await http.get("/healthz")
-            assert health.status_code == 200
-            assert health.json() == {"status": "ok"}
-            hook = await http.post("/telegram/webhook", json={"update_id": 1})
-            assert hook.status_code == 404
-            with_secret = await http.post(
-                "/telegram/webhook",
-                json={"update_id": 1},
-                headers={"X-Telegram-Bot-Api-Secret-Token": "anything"},
-            )
-            assert with_secret.status_code == 404
+async def test_arabic_replies_are_right_to_left(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT), client(base_url, **{"Accept-Language": "ar"}) as http:
+        picker = await send(http, {"text": "/start", "id": "r1"})
+        assert payloads_of(picker[0])[0] == "lang:ar"
+        replies = await send(http, {"payload": "lang:ar", "id": "r2"})
+        assert len(replies) == 2
+        assert all(r["language"] == "ar" and r["dir"] == "rtl" for r in replies)
+        menu = await send(http, {"payload": "menu", "id": "r3"})
+        assert menu and all(r["dir"] == "rtl" for r in menu)
+        history = (await http.get(HISTORY)).json()["messages"]
+        assert [m["dir"] for m in history if m["direction"] == "out"][-1] == "rtl"
+
+
+async def test_health_and_no_telegram_webhook(base_url: str) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT), client(base_url) as http:
+        health = await http.get("/healthz")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok"}
+        hook = await http.post("/telegram/webhook", json={"update_id": 1})
+        assert hook.status_code == 404
+        with_secret = await http.post(
+            "/telegram/webhook",
+            json={"update_id": 1},
+            headers={"X-Telegram-Bot-Api-Secret-Token": "anything"},
+        )
+        assert with_secret.status_code == 404
