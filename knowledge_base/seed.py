@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Article, OfficeFact
-from knowledge_base.files import load_articles, load_office_facts
+from knowledge_base.files import ArticleFile, OfficeFactFile, load_articles, load_office_facts
 
 
 @dataclass
@@ -32,61 +33,56 @@ class SeedReport:
 
 def seed_knowledge_base(session: Session, knowledge_base_dir: Path) -> SeedReport:
     report = SeedReport()
-    _seed_office_facts(session, knowledge_base_dir, report)
-    _seed_articles(session, knowledge_base_dir, report)
+    facts = {row.key: row for row in session.scalars(select(OfficeFact))}
+    for fact in load_office_facts(knowledge_base_dir):
+        row = facts.get(fact.key)
+        _upsert(session, report, row, fact.content_hash(), _office_fact_values(fact))
+    articles = {(row.topic_id, row.language): row for row in session.scalars(select(Article))}
+    for article in load_articles(knowledge_base_dir):
+        row = articles.get((article.topic_id, article.language))
+        _upsert(session, report, row, article.content_hash(), _article_values(article))
     return report
 
 
-def _seed_office_facts(session: Session, folder: Path, report: SeedReport) -> None:
-    existing = {fact.key: fact for fact in session.scalars(select(OfficeFact))}
-    for fact in load_office_facts(folder):
-        row = existing.get(fact.key)
-        digest = fact.content_hash()
-        if row is None:
-            session.add(
-                OfficeFact(
-                    key=fact.key,
-                    label=fact.label,
-                    value=fact.value,
-                    confirmed=fact.confirmed,
-                    source=fact.source,
-                    seed_hash=digest,
-                )
-            )
-            report.created += 1
-        elif row.edited_by_staff:
-            report.kept_staff_edits += 1
-        elif row.seed_hash == digest:
-            report.unchanged += 1
-        else:
-            row.label, row.value, row.confirmed = fact.label, fact.value, fact.confirmed
-            row.source, row.seed_hash = fact.source, digest
-            report.updated += 1
+def _upsert(
+    session: Session,
+    report: SeedReport,
+    row: Article | OfficeFact | None,
+    digest: str,
+    values: tuple[type[Article] | type[OfficeFact], dict[str, Any]],
+) -> None:
+    """Create the row, or bring it up to its file unless staff edited it."""
+    model, fields = values
+    if row is None:
+        session.add(model(**fields, seed_hash=digest))
+        report.created += 1
+    elif row.edited_by_staff:
+        report.kept_staff_edits += 1
+    elif row.seed_hash == digest:
+        report.unchanged += 1
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.seed_hash = digest
+        report.updated += 1
 
 
-def _seed_articles(session: Session, folder: Path, report: SeedReport) -> None:
-    existing = {(a.topic_id, a.language): a for a in session.scalars(select(Article))}
-    for article in load_articles(folder):
-        row = existing.get((article.topic_id, article.language))
-        digest = article.content_hash()
-        if row is None:
-            session.add(
-                Article(
-                    topic_id=article.topic_id,
-                    language=article.language,
-                    title=article.title,
-                    body=article.body,
-                    sources=article.sources,
-                    reviewed_on=article.reviewed_on,
-                    seed_hash=digest,
-                )
-            )
-            report.created += 1
-        elif row.edited_by_staff:
-            report.kept_staff_edits += 1
-        elif row.seed_hash == digest:
-            report.unchanged += 1
-        else:
-            row.title, row.body, row.sources = article.title, article.body, article.sources
-            row.reviewed_on, row.seed_hash = article.reviewed_on, digest
-            report.updated += 1
+def _office_fact_values(fact: OfficeFactFile) -> tuple[type[OfficeFact], dict[str, Any]]:
+    return OfficeFact, {
+        "key": fact.key,
+        "label": fact.label,
+        "value": fact.value,
+        "confirmed": fact.confirmed,
+        "source": fact.source,
+    }
+
+
+def _article_values(article: ArticleFile) -> tuple[type[Article], dict[str, Any]]:
+    return Article, {
+        "topic_id": article.topic_id,
+        "language": article.language,
+        "title": article.title,
+        "body": article.body,
+        "sources": article.sources,
+        "reviewed_on": article.reviewed_on,
+    }

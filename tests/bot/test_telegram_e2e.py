@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 import yaml
 
 from bot.telegram_channel import TelegramChannel, webhook_secret
 from core.config import PROJECT_ROOT
-from meet2know.server import create_server_app
 from meet2know.wiring import App
 from tests.support.fake_telegram import FakeTelegramServer, JSONDict
+from tests.support.web_server import free_socket, web_server
 
 pytestmark = pytest.mark.e2e
 
@@ -92,13 +90,6 @@ async def assert_no_message(server: FakeTelegramServer, chat_id: int = CHAT) -> 
         )
 
 
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture
 def server() -> Iterator[FakeTelegramServer]:
     with FakeTelegramServer() as fake:
@@ -125,33 +116,6 @@ async def polling_channel(app: App, server: FakeTelegramServer) -> AsyncIterator
         yield channel
     finally:
         await asyncio.wait_for(channel.stop(), STEP_TIMEOUT)
-
-
-@asynccontextmanager
-async def web_server(app: App, sock: socket.socket) -> AsyncIterator[str]:
-    """uvicorn serving create_server_app(app) on ``sock``; yields its base URL."""
-    config = uvicorn.Config(
-        create_server_app(app),
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-    )
-    web = uvicorn.Server(config)
-    task = asyncio.create_task(web.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(STEP_TIMEOUT):
-            while not web.started:
-                if task.done():
-                    task.result()  # raises what stopped the server
-                    raise RuntimeError("the web server stopped during start-up")
-                await asyncio.sleep(0.01)
-        host, port = sock.getsockname()[:2]
-        yield f"http://{host}:{port}"
-    finally:
-        web.should_exit = True
-        await asyncio.wait_for(task, STEP_TIMEOUT)
-        sock.close()
 
 
 # -- polling -------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html.parser import HTMLParser
@@ -12,12 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.web import COOKIE, MAX_BODY_BYTES
 from core.i18n import translator
-from meet2know.server import create_server_app
 from meet2know.wiring import App
+from tests.support.web_server import web_server
 
 pytestmark = pytest.mark.e2e
 
@@ -56,35 +54,6 @@ def parse_page(html: str) -> _Assets:
     parser.feed(html)
     parser.close()
     return parser
-
-
-@asynccontextmanager
-async def web_server(app: App) -> AsyncIterator[str]:
-    """uvicorn serving create_server_app(app) on a free 127.0.0.1 port; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        create_server_app(app),
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-    )
-    web = uvicorn.Server(config)
-    task = asyncio.create_task(web.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(STEP_TIMEOUT):
-            while not web.started:
-                if task.done():
-                    task.result()
-                    raise RuntimeError("the web server stopped during start-up")
-                await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        web.should_exit = True
-        await asyncio.wait_for(task, STEP_TIMEOUT)
-        sock.close()
 
 
 @pytest.fixture
