@@ -27,7 +27,6 @@ from nlu.service import NluService
 log = logging.getLogger(__name__)
 
 
-
 class DialogueEngine:
     def __init__(
         self, sessions: sessionmaker[Session], nlu: NluService, confidence_threshold: float

@@ -51,12 +51,20 @@ class Turn:
 
 
 def decide(turn: Turn, event: Inbound) -> None:
+    command = _command(event.text)
     if event.payload is not None:
         _on_payload(turn, event.payload)
-    elif event.text is not None and event.text.strip().split(" ")[0].split("@")[0] in COMMANDS:
-        _on_command(turn, event.text.strip().split(" ")[0].split("@")[0])
+    elif command is not None:
+        _on_command(turn, command)
     else:
         _on_text(turn, event.text or "")
+
+
+def _command(text: str | None) -> str | None:
+    """ "/start", also written "/start@our_bot" or "/start payload"; None for other text."""
+    words = (text or "").split()
+    name = words[0].split("@")[0].lower() if words else ""
+    return name if name in COMMANDS else None
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -128,8 +136,11 @@ def _set_language(turn: Turn, language: str) -> None:
 def _record_feedback(turn: Turn, message_id: int, helpful: bool) -> None:
     tr = turn.tr
     reply = turn.session.get(Message, message_id)
-    if reply is None or reply.user_id != turn.user.id or reply.direction != "out" or (
-        reply.intent not in taxonomy().topic_ids
+    if (
+        reply is None
+        or reply.user_id != turn.user.id
+        or reply.direction != "out"
+        or (reply.intent not in taxonomy().topic_ids)
     ):
         turn.say(replies.main_menu(tr, tr._("That button is not valid any more.")))
         return

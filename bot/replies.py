@@ -48,8 +48,10 @@ def language_picker(preselected: str | None) -> Outbound:
     order = [preselected] if preselected else []
     order += [code for code in NATIVE_LANGUAGES if code != preselected]
     buttons = [
-        Button(("✓ " if code == preselected else "") + NATIVE_LANGUAGE_NAMES[code],
-               payloads.choose_language(code))
+        Button(
+            ("✓ " if code == preselected else "") + NATIVE_LANGUAGE_NAMES[code],
+            payloads.choose_language(code),
+        )
         for code in order
         if code is not None
     ]
@@ -63,8 +65,9 @@ def welcome(tr: Translator, office_name: str) -> Outbound:
         tr._(
             "Welcome! I am the virtual assistant of the immigration office of the {office}. "
             "I answer questions about residence permits, asylum, family, work, health and "
-            "more, in your language."
-        , office=tr.isolate(office_name))
+            "more, in your language.",
+            office=tr.isolate(office_name),
+        )
         + "\n\n"
         + tr._(
             "I am a computer program: I can make mistakes, and only the office takes "
@@ -76,8 +79,10 @@ def welcome(tr: Translator, office_name: str) -> Outbound:
 def ask_prompt(tr: Translator) -> Outbound:
     return text(
         tr,
-        tr._("Write your question in your own words, for example: "
-             "\u201cHow do I renew my residence permit?\u201d"),
+        tr._(
+            "Write your question in your own words, for example: "
+            "\u201cHow do I renew my residence permit?\u201d"
+        ),
         [menu_button(tr)],
     )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import secrets
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -60,13 +59,14 @@ def create_web_app(
                 pass
         return uuid.uuid4().hex, True
 
-    def with_cookie(response: Response, visitor_id: str) -> Response:
+    def with_cookie(request: Request, response: Response, visitor_id: str) -> Response:
         response.set_cookie(
             COOKIE,
             signer.dumps(visitor_id),
             max_age=180 * 24 * 3600,
             httponly=True,
             samesite="strict",
+            secure=request.url.scheme == "https",
         )
         return response
 
@@ -75,9 +75,9 @@ def create_web_app(
         language = _page_language(request)
         tr = translator(language)
         html = _templates.get_template("chat.html").render(
-            _=tr._, lang=language, dir=direction(language), nonce=secrets.token_urlsafe(8)
+            _=tr._, lang=language, dir=direction(language)
         )
-        return with_cookie(HTMLResponse(html), visitor_id)
+        return with_cookie(request, HTMLResponse(html), visitor_id)
 
     async def post_message(request: Request) -> Response:
         body = await _json_body(request)
@@ -97,10 +97,9 @@ def create_web_app(
             update_id=f"{visitor_id}:{client_id[:64]}" if client_id else None,
             language_hint=_page_language(request),
         )
-        replies = await run_in_threadpool(
-            lambda: engine.claim_replies(engine.handle(event))
-        )
-        return with_cookie(JSONResponse({"replies": [_reply_json(r) for r in replies]}), visitor_id)
+        replies = await run_in_threadpool(lambda: engine.claim_replies(engine.handle(event)))
+        answer = JSONResponse({"replies": [_reply_json(r) for r in replies]})
+        return with_cookie(request, answer, visitor_id)
 
     async def history(request: Request) -> Response:
         visitor_id, new = visitor(request)
@@ -207,5 +206,3 @@ def _history(engine: DialogueEngine, visitor_id: str) -> list[dict[str, object]]
             }
         )
     return result
-
-

@@ -111,7 +111,7 @@ class ProcessedUpdate(Base):
 
 
 class Feedback(Base):
-    """"Was this helpful?" on an article reply; one answer per reply, the last click wins."""
+    """ "Was this helpful?" on an article reply; one answer per reply, the last click wins."""
 
     __tablename__ = "feedback"
 

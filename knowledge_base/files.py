@@ -82,8 +82,7 @@ def load_article(path: Path) -> ArticleFile:
 
 def load_articles(knowledge_base_dir: Path) -> list[ArticleFile]:
     return [
-        load_article(path)
-        for path in sorted((knowledge_base_dir / "articles").glob("*/*.yaml"))
+        load_article(path) for path in sorted((knowledge_base_dir / "articles").glob("*/*.yaml"))
     ]
 
 

@@ -35,8 +35,8 @@ def seed_knowledge_base(session: Session, knowledge_base_dir: Path) -> SeedRepor
     report = SeedReport()
     facts = {row.key: row for row in session.scalars(select(OfficeFact))}
     for fact in load_office_facts(knowledge_base_dir):
-        row = facts.get(fact.key)
-        _upsert(session, report, row, fact.content_hash(), _office_fact_values(fact))
+        fact_row = facts.get(fact.key)
+        _upsert(session, report, fact_row, fact.content_hash(), _office_fact_values(fact))
     articles = {(row.topic_id, row.language): row for row in session.scalars(select(Article))}
     for article in load_articles(knowledge_base_dir):
         row = articles.get((article.topic_id, article.language))
