@@ -15,7 +15,9 @@ from core.i18n import Translator, translator
 from core.languages import DEFAULT_LANGUAGE, NATIVE_LANGUAGE_NAMES, normalise_language_code
 from core.models import ConversationState, Feedback, Message, UnansweredQuestion, User
 from nlu.intents import taxonomy
+from nlu.language_switch import suggested_language
 from nlu.service import MAX_UNDERSTOOD_CHARS, NluService
+from nlu.unsupported import unsupported_language
 
 # What is kept of a message: Telegram's own limit; longer input is cut, never refused.
 MAX_STORED_CHARS = 4096
@@ -54,7 +56,10 @@ def decide(turn: Turn, event: Inbound) -> None:
     command = _command(event.text)
     if event.payload is not None:
         _on_payload(turn, event.payload)
-    elif command is not None:
+        return
+    # Anything typed in between makes the next press a new request, not a double click.
+    turn.state.data = {k: v for k, v in turn.state.data.items() if k != "last_payload"}
+    if command is not None:
         _on_command(turn, command)
     else:
         _on_text(turn, event.text or "")
@@ -109,6 +114,9 @@ def _is_double_click(turn: Turn, payload: str) -> bool:
 
 
 def _set_language(turn: Turn, language: str) -> None:
+    if language == turn.user.language:
+        turn.say(replies.main_menu(turn.tr))
+        return
     first_choice = turn.user.language is None
     turn.user.language = language
     turn.state.step = "idle"
@@ -203,6 +211,10 @@ def _on_text(turn: Turn, text: str) -> None:
             )
         )
         return
+    unsupported = unsupported_language(text)
+    if unsupported is not None:
+        _unsupported_language(turn, unsupported)
+        return
     if turn.user.language is None:
         turn.state.step = "choosing_language"
         pending = {"pending_question": text[:MAX_STORED_CHARS]}
@@ -221,6 +233,49 @@ def _on_text(turn: Turn, text: str) -> None:
             )
         )
     _answer_question(turn, text)
+    _maybe_offer_language(turn, text)
+
+
+def _unsupported_language(turn: Turn, tag: str) -> None:
+    """A language we do not speak: say so in the closest one we have, offer what works."""
+    tr = turn.tr
+    turn.inbound.language = f"x-{tag}"[:8]
+    note = tr._(
+        "I cannot write in your language yet, so I answer in {language}. The office can "
+        "arrange a cultural mediator who speaks your language for your appointment.",
+        language=NATIVE_LANGUAGE_NAMES[tr.language],
+    )
+    if turn.user.language is None:
+        turn.say(replies.text(tr, note), replies.language_picker(_preselection(turn)))
+    else:
+        turn.say(replies.main_menu(tr, note))
+
+
+def _maybe_offer_language(turn: Turn, text: str) -> None:
+    """Offer, once per language, to switch to the language the user is clearly writing in."""
+    current = turn.user.language
+    if current is None:
+        return
+    suggestion = suggested_language(turn.nlu.identifier, text, current)
+    offered = turn.state.data.get("languages_offered", [])
+    if suggestion is None or not isinstance(offered, list) or suggestion in offered:
+        return
+    turn.state.data = dict(turn.state.data) | {"languages_offered": [*offered, suggestion]}
+    other = translator(suggestion)
+    turn.say(
+        replies.text(
+            other,
+            other._(
+                "It looks like you are writing in {language}. Do you want me to answer in "
+                "{language}?",
+                language=NATIVE_LANGUAGE_NAMES[suggestion],
+            ),
+            [
+                Button(NATIVE_LANGUAGE_NAMES[suggestion], payloads.choose_language(suggestion)),
+                Button(NATIVE_LANGUAGE_NAMES[current], payloads.choose_language(current)),
+            ],
+        )
+    )
 
 
 def _answer_question(turn: Turn, text: str) -> None:

@@ -187,6 +187,16 @@ class TelegramChannel:
                     language_code=code,
                 )
             )
+            await _best_effort(
+                bot.set_my_description(
+                    tr._(
+                        "Ask me about residence permits, asylum, family reunification, "
+                        "citizenship, health care and the services of the Prefecture, in your "
+                        "language. I am a computer program: the office staff take all decisions."
+                    ),
+                    language_code=code,
+                )
+            )
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = to_inbound(update)

@@ -64,6 +64,24 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from nlu.evaluate import evaluate, format_report
+    from nlu.language_id import LanguageIdentifier
+    from nlu.training_data import load_examples
+
+    if args.folds < 2:
+        print("--folds must be at least 2", file=sys.stderr)
+        return 2
+    report = evaluate(
+        load_examples(settings.nlu_data_dir), folds=args.folds, identifier=LanguageIdentifier()
+    )
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
 def nlu_predict(args: argparse.Namespace, settings: Settings) -> int:
     from nlu.predict import predict_stream
     from nlu.service import NluService

@@ -1,0 +1,203 @@
+"""`meet2know nlu evaluate`: how well the embedded engine understands, on data it did not see.
+
+Stratified k-fold cross-validation over every example of `nlu/data/` (strata = language
+and intent, so each language is in every fold): each example is predicted by a model
+trained without it. Reported overall, per language and per intent, with the most
+confused pairs, and the language identifier's accuracy on the same messages.
+"""
+
+from __future__ import annotations
+
+import collections
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+
+from nlu.classifier import IntentClassifier
+from nlu.language_id import LanguageIdentifier
+from nlu.training_data import Example
+
+SHORT_WORDS = 3
+
+# An engine for evaluation: trained on some examples, it predicts the intent of texts.
+Trainer = Callable[[Sequence[Example]], Callable[[Sequence[str]], list[str]]]
+
+
+def embedded_trainer(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[str]]:
+    classifier = IntentClassifier.train(examples)
+    return lambda texts: [classifier.rank(text, limit=1)[0].intent for text in texts]
+
+
+@dataclass
+class Scores:
+    examples: int
+    accuracy: float
+    macro_f1: float
+
+
+@dataclass
+class IntentScores:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass
+class LanguageIdScores:
+    examples: int
+    accuracy: float
+    short_examples: int
+    short_accuracy: float
+
+
+@dataclass
+class Report:
+    folds: int
+    overall: Scores
+    per_language: dict[str, Scores]
+    per_intent: dict[str, IntentScores]
+    confused_pairs: list[tuple[str, str, int]]
+    language_id: dict[str, LanguageIdScores] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "folds": self.folds,
+            "overall": vars(self.overall),
+            "per_language": {k: vars(v) for k, v in self.per_language.items()},
+            "per_intent": {k: vars(v) for k, v in self.per_intent.items()},
+            "confused_pairs": [
+                {"expected": a, "predicted": b, "count": n} for a, b, n in self.confused_pairs
+            ],
+            "language_id": {k: vars(v) for k, v in self.language_id.items()},
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def cross_validate(
+    examples: Sequence[Example], trainer: Trainer = embedded_trainer, folds: int = 5, seed: int = 0
+) -> list[str]:
+    """The prediction of each example by a model trained on the other folds."""
+    strata = [f"{e.language}:{e.intent}" for e in examples]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    predictions = [""] * len(examples)
+    for train_index, test_index in splitter.split(strata, strata):
+        predict = trainer([examples[i] for i in train_index])
+        for i, intent in zip(
+            test_index, predict([examples[i].text for i in test_index]), strict=True
+        ):
+            predictions[i] = intent
+    return predictions
+
+
+def evaluate(
+    examples: Sequence[Example],
+    trainer: Trainer = embedded_trainer,
+    folds: int = 5,
+    identifier: LanguageIdentifier | None = None,
+) -> Report:
+    started = time.perf_counter()
+    predictions = cross_validate(examples, trainer, folds)
+    expected = [e.intent for e in examples]
+    report = Report(
+        folds=folds,
+        overall=_scores(expected, predictions),
+        per_language={
+            language: _scores([e.intent for e, _ in pairs], [p for _, p in pairs])
+            for language, pairs in _by_language(examples, predictions).items()
+        },
+        per_intent=_per_intent(expected, predictions),
+        confused_pairs=_confused(expected, predictions),
+    )
+    if identifier is not None:
+        report.language_id = language_id_scores(examples, identifier)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def language_id_scores(
+    examples: Sequence[Example], identifier: LanguageIdentifier
+) -> dict[str, LanguageIdScores]:
+    results: dict[str, list[tuple[bool, bool]]] = collections.defaultdict(list)
+    for example in examples:
+        right = identifier.detect(example.text).language == example.language
+        short = len(example.text.split()) <= SHORT_WORDS
+        results[example.language].append((right, short))
+    scores = {}
+    for language, rows in sorted(results.items()):
+        shorts = [right for right, short in rows if short]
+        scores[language] = LanguageIdScores(
+            examples=len(rows),
+            accuracy=statistics.fmean(right for right, _ in rows),
+            short_examples=len(shorts),
+            short_accuracy=statistics.fmean(shorts) if shorts else 0.0,
+        )
+    return scores
+
+
+def _scores(expected: Sequence[str], predicted: Sequence[str]) -> Scores:
+    return Scores(
+        examples=len(expected),
+        accuracy=float(accuracy_score(expected, predicted)),
+        macro_f1=float(f1_score(expected, predicted, average="macro", zero_division=0)),
+    )
+
+
+def _by_language(
+    examples: Sequence[Example], predictions: Sequence[str]
+) -> dict[str, list[tuple[Example, str]]]:
+    grouped: dict[str, list[tuple[Example, str]]] = collections.defaultdict(list)
+    for example, prediction in zip(examples, predictions, strict=True):
+        grouped[example.language].append((example, prediction))
+    return dict(sorted(grouped.items()))
+
+
+def _per_intent(expected: Sequence[str], predicted: Sequence[str]) -> dict[str, IntentScores]:
+    labels = sorted(set(expected))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        expected, predicted, labels=labels, zero_division=0
+    )
+    return {
+        label: IntentScores(float(p), float(r), float(f), int(s))
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+    }
+
+
+def _confused(
+    expected: Sequence[str], predicted: Sequence[str], limit: int = 15
+) -> list[tuple[str, str, int]]:
+    pairs = collections.Counter((e, p) for e, p in zip(expected, predicted, strict=True) if e != p)
+    return [(e, p, n) for (e, p), n in pairs.most_common(limit)]
+
+
+def format_report(report: Report) -> str:
+    lines = [
+        f"Intent classification, {report.folds}-fold stratified cross-validation "
+        f"({report.overall.examples} examples, {report.seconds:.0f} s)",
+        "",
+        f"{'':14}{'examples':>9}{'accuracy':>10}{'macro-F1':>10}",
+        _row("overall", report.overall),
+    ]
+    lines += [_row(language, scores) for language, scores in report.per_language.items()]
+    if report.language_id:
+        lines += ["", "Language identification (all messages / up to 3 words)"]
+        for language, ids in report.language_id.items():
+            lines.append(
+                f"  {language:12}{ids.accuracy:>9.1%} of {ids.examples:<5}"
+                f"{ids.short_accuracy:>9.1%} of {ids.short_examples}"
+            )
+    lines += ["", "Per intent (precision / recall / F1)"]
+    for intent, s in sorted(report.per_intent.items(), key=lambda item: item[1].f1):
+        lines.append(f"  {intent:26}{s.precision:>7.1%}{s.recall:>8.1%}{s.f1:>8.1%}  n={s.support}")
+    lines += ["", "Most confused (expected -> predicted)"]
+    lines += [f"  {n:4}  {a} -> {b}" for a, b, n in report.confused_pairs]
+    return "\n".join(lines)
+
+
+def _row(name: str, scores: Scores) -> str:
+    return f"  {name:12}{scores.examples:>9}{scores.accuracy:>10.1%}{scores.macro_f1:>10.1%}"
