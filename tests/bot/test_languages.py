@@ -43,9 +43,7 @@ def test_a_few_words_in_another_language_get_one_offer(app: App) -> None:
         "112",
     ],
 )
-def test_single_words_emoji_and_italian_office_terms_never_trigger_it(
-    app: App, text: str
-) -> None:
+def test_single_words_emoji_and_italian_office_terms_never_trigger_it(app: App, text: str) -> None:
     assert offers(chat_in(app, "en").send(text)) == []
 
 
