@@ -129,7 +129,7 @@ def _set_language(turn: Turn, language: str) -> None:
                 tr,
                 tr._(
                     "From now on I will write in {language}.",
-                    language=NATIVE_LANGUAGE_NAMES[language],
+                    language=tr.language_name(language),
                 ),
             )
         )
@@ -243,7 +243,7 @@ def _unsupported_language(turn: Turn, tag: str) -> None:
     note = tr._(
         "I cannot write in your language yet, so I answer in {language}. The office can "
         "arrange a cultural mediator who speaks your language for your appointment.",
-        language=NATIVE_LANGUAGE_NAMES[tr.language],
+        language=tr.language_name(tr.language),
     )
     if turn.user.language is None:
         turn.say(replies.text(tr, note), replies.language_picker(_preselection(turn)))
@@ -268,7 +268,7 @@ def _maybe_offer_language(turn: Turn, text: str) -> None:
             other._(
                 "It looks like you are writing in {language}. Do you want me to answer in "
                 "{language}?",
-                language=NATIVE_LANGUAGE_NAMES[suggestion],
+                language=other.language_name(suggestion),
             ),
             [
                 Button(NATIVE_LANGUAGE_NAMES[suggestion], payloads.choose_language(suggestion)),

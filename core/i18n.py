@@ -89,6 +89,10 @@ class Translator:
             return fragment
         return f"{FIRST_STRONG_ISOLATE}{fragment}{POP_DIRECTIONAL_ISOLATE}"
 
+    def language_name(self, code: str) -> str:
+        """A language's name in this language ("italien" in French), for use in sentences."""
+        return Locale.parse(BABEL_LOCALES.get(code, code)).get_language_name(self.locale) or code
+
     def date(self, value: dt.date) -> str:
         return format_date(value, format="long", locale=self.locale)
 

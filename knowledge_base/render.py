@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.i18n import Translator
-from core.languages import NATIVE_LANGUAGE_NAMES
 from core.models import Article, OfficeFact
 from knowledge_base.files import OFFICE_REFERENCE
 
@@ -31,7 +30,7 @@ def render_article(
         parts.append(
             tr._(
                 "This answer is not yet written in your language; here it is in {language}.",
-                language=NATIVE_LANGUAGE_NAMES.get(article.language, article.language),
+                language=tr.language_name(article.language),
             )
         )
     if article.machine_translated:

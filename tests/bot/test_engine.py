@@ -184,7 +184,7 @@ def test_change_language_by_command_and_by_words(app: App) -> None:
     assert len(payloads_of(chat.send("/language")[0])) == 12
     assert len(payloads_of(chat.send("i want to change the language")[0])) == 12
     (confirmation, menu) = chat.press("lang:it")
-    assert confirmation.text == "Da adesso scrivo in Italiano."
+    assert confirmation.text == "Da adesso scrivo in italiano."
     assert labels_of(menu)[0] == "Fai una domanda"
 
 
