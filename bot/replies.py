@@ -17,11 +17,12 @@ OFFICE_TOPIC = "office_info"
 
 
 def text(tr: Translator, message: str, *rows: Sequence[Button]) -> Outbound:
-    return Outbound(text=message, language=tr.language, buttons=tuple(tuple(r) for r in rows))
+    buttons = tuple(tuple(r) for r in rows)
+    return Outbound(text=tr.bidi_safe(message), language=tr.language, buttons=buttons)
 
 
 def notice(tr: Translator, message: str) -> Outbound:
-    return Outbound(text=message, language=tr.language, kind="notice")
+    return Outbound(text=tr.bidi_safe(message), language=tr.language, kind="notice")
 
 
 def menu_button(tr: Translator) -> Button:

@@ -19,18 +19,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from core.bidi import isolate, isolate_ltr_runs
 from core.config import PROJECT_ROOT
 from core.languages import BABEL_LOCALES, DEFAULT_LANGUAGE, is_rtl
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Rome")
-
-# Unicode directional isolates: keep a left-to-right fragment (a URL, an Italian
-# office name, a booking code) whole inside right-to-left text, and vice versa.
-FIRST_STRONG_ISOLATE = "\u2068"
-LEFT_TO_RIGHT_ISOLATE = "\u2066"
-POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
 def N_(message: str) -> str:
@@ -85,9 +80,11 @@ class Translator:
 
     def isolate(self, fragment: str) -> str:
         """Wrap text of unknown direction so it cannot scramble the sentence around it."""
-        if not self.rtl:
-            return fragment
-        return f"{FIRST_STRONG_ISOLATE}{fragment}{POP_DIRECTIONAL_ISOLATE}"
+        return isolate(fragment) if self.rtl else fragment
+
+    def bidi_safe(self, text: str) -> str:
+        """Text for this language's readers, with left-to-right runs isolated if it is RTL."""
+        return isolate_ltr_runs(text) if self.rtl else text
 
     def language_name(self, code: str) -> str:
         """A language's name in this language ("italien" in French), for use in sentences."""
