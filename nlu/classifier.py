@@ -1,9 +1,15 @@
-"""The embedded intent classifier: TF-IDF character and word n-grams + logistic regression.
+"""The embedded intent classifier: TF-IDF character and word n-grams, concept tokens, and a
+linear SVM with calibrated probabilities.
 
-Character n-grams carry typos, missing accents, Chinese without spaces and Arabic
-script; word n-grams carry the bureaucratic keywords. scikit-learn trains it on
-all languages at once in a few seconds; the trained model is cached on disk,
-keyed by a hash of the training data and of this file's version.
+Character n-grams carry typos, missing accents, Chinese without spaces and Arabic script;
+word n-grams carry the bureaucratic keywords; concept tokens from the lexicon
+(nlu/concepts.py) carry what one language taught to the eleven others. A linear SVM is as
+accurate as logistic regression here and trains several times faster on twelve
+languages; sigmoid calibration (fitted on cross-validated scores, then one SVM on all the
+data) turns its scores into the confidences the dialogue's threshold needs.
+
+The trained model is cached on disk, keyed by the training data, the lexicon, this file's
+version and scikit-learn's version.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ from typing import Any
 
 import joblib
 import sklearn
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
 
+from nlu.concepts import ConceptLexicon, lexicon_fingerprint
 from nlu.normalise import normalise
 from nlu.training_data import Example, data_fingerprint, load_examples
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 log = logging.getLogger(__name__)
 
 
@@ -34,14 +42,12 @@ class IntentScore:
     confidence: float
 
 
-def build_pipeline() -> Pipeline:
+def build_pipeline(calibrated: bool = True) -> Pipeline:
     features = FeatureUnion(
         [
             (
                 "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1
-                ),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
             ),
             (
                 "words",
@@ -54,35 +60,46 @@ def build_pipeline() -> Pipeline:
             ),
         ]
     )
-    model = LogisticRegression(C=20.0, max_iter=3000)
+    svm = LinearSVC(C=1.0)
+    model: Any = (
+        CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False) if calibrated else svm
+    )
     return Pipeline([("features", features), ("model", model)])
 
 
 class IntentClassifier:
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, lexicon: ConceptLexicon) -> None:
         self._pipeline = pipeline
+        self._lexicon = lexicon
         self._classes: list[str] = [str(c) for c in pipeline.classes_]
 
     @classmethod
-    def train(cls, examples: Sequence[Example]) -> IntentClassifier:
+    def train(
+        cls, examples: Sequence[Example], lexicon: ConceptLexicon | None = None
+    ) -> IntentClassifier:
+        lexicon = lexicon or ConceptLexicon.load()
         pipeline = build_pipeline()
-        pipeline.fit([normalise(e.text) for e in examples], [e.intent for e in examples])
-        return cls(pipeline)
+        texts = [lexicon.annotate(normalise(e.text)) for e in examples]
+        pipeline.fit(texts, [e.intent for e in examples])
+        return cls(pipeline, lexicon)
 
     @classmethod
     def load_or_train(cls, data_dir: Path, cache_dir: Path) -> IntentClassifier:
         """Use the cached model for this exact training data, or train and cache one."""
         key = hashlib.sha256(
-            f"{data_fingerprint(data_dir)}:{MODEL_VERSION}:{sklearn.__version__}".encode()
+            f"{data_fingerprint(data_dir)}:{lexicon_fingerprint()}:{MODEL_VERSION}:"
+            f"{sklearn.__version__}".encode()
         ).hexdigest()[:16]
         path = cache_dir / f"intent-classifier-{key}.joblib"
+        lexicon = ConceptLexicon.load()
         if path.exists():
             try:
                 pipeline: Any = joblib.load(path)
-                return cls(pipeline)
+                return cls(pipeline, lexicon)
             except Exception:  # a truncated or foreign file: retrain rather than fail
                 log.warning("cached classifier %s unreadable; retraining", path)
-        classifier = cls.train(load_examples(data_dir))
+        log.info("training the intent classifier on %s", data_dir)
+        classifier = cls.train(load_examples(data_dir), lexicon)
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         joblib.dump(classifier._pipeline, temporary)
@@ -97,6 +114,7 @@ class IntentClassifier:
         return list(self._classes)
 
     def rank(self, text: str, limit: int = 5) -> list[IntentScore]:
-        probabilities = self._pipeline.predict_proba([normalise(text)])[0]
+        features = self._lexicon.annotate(normalise(text))
+        probabilities = self._pipeline.predict_proba([features])[0]
         order = probabilities.argsort()[::-1][:limit]
         return [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
