@@ -38,7 +38,7 @@ class Settings:
     telegram_api_base_url: str
     telegram_webhook_url: str | None
     telegram_webhook_secret: str | None
-    secret_key: str
+    secret_key: str | None
     nlu_confidence_threshold: float
     log_level: str
     knowledge_base_dir: Path = field(default=PROJECT_ROOT / "knowledge_base")
@@ -47,6 +47,15 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    def web_secret_key(self) -> str:
+        """The key that signs web-chat cookies; without SECRET_KEY, a random one."""
+        if self.secret_key:
+            return self.secret_key
+        log.warning(
+            "SECRET_KEY is not set: using a random key, so web-chat sessions end at restart."
+        )
+        return secrets.token_urlsafe(32)
 
     @property
     def telegram_mode(self) -> str:
@@ -60,12 +69,6 @@ def load_settings(env_file: Path | None = None) -> Settings:
     """Read the settings; a `.env` file never overrides variables already set."""
     load_dotenv(env_file or Path.cwd() / ".env", override=False)
     data_dir = Path(_env("MEET2KNOW_DATA_DIR", str(PROJECT_ROOT / "var")))
-    secret_key = _optional_env("SECRET_KEY")
-    if secret_key is None:
-        log.warning(
-            "SECRET_KEY is not set: using a random key, so web-chat sessions end at restart."
-        )
-        secret_key = secrets.token_urlsafe(32)
     return Settings(
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'meet2know.sqlite3'}"),
         data_dir=data_dir,
@@ -75,7 +78,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
         telegram_api_base_url=_env("TELEGRAM_API_BASE_URL", DEFAULT_TELEGRAM_API_BASE_URL),
         telegram_webhook_url=_optional_env("TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_secret=_optional_env("TELEGRAM_WEBHOOK_SECRET"),
-        secret_key=secret_key,
+        secret_key=_optional_env("SECRET_KEY"),
         nlu_confidence_threshold=float(_env("NLU_CONFIDENCE_THRESHOLD", "0.45")),
         log_level=_env("LOG_LEVEL", "INFO"),
     )

@@ -35,7 +35,7 @@ def create_server_app(app: App) -> Starlette:
             if telegram is not None:
                 await telegram.stop()
 
-    return create_web_app(app.engine, app.settings.secret_key, telegram, lifespan)
+    return create_web_app(app.engine, app.settings.web_secret_key(), telegram, lifespan)
 
 
 def run_server(settings: Settings, *, host: str, port: int) -> None:
