@@ -18,6 +18,9 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 TOKEN_PREFIX = "zzc"
 # Stems this short match whole words only ("no" must not match "nome").
 WHOLE_WORD_MAX = 3
+# Python's \w misses the vowel signs of Indic scripts (Bengali "া"): count the whole
+# blocks as word characters, so a stem cannot start after a vowel sign.
+_WORD_CHAR = r"[\w\u0900-\u0dff]"
 _ATTACHING_SCRIPTS = re.compile("[\u0600-\u06ff\u4e00-\u9fff\u3400-\u4dbf]")
 
 
@@ -67,7 +70,7 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
         if _ATTACHING_SCRIPTS.search(word):
             alternatives.append(escaped)  # prefixes attach (ال، و، ب) and Chinese has no spaces
         elif len(word) <= WHOLE_WORD_MAX:
-            alternatives.append(rf"(?<!\w){escaped}(?!\w)")
+            alternatives.append(rf"(?<!{_WORD_CHAR}){escaped}(?!{_WORD_CHAR})")
         else:
-            alternatives.append(rf"(?<!\w){escaped}")
+            alternatives.append(rf"(?<!{_WORD_CHAR}){escaped}")
     return re.compile("|".join(sorted(alternatives, key=len, reverse=True)))
