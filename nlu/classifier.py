@@ -14,21 +14,19 @@ version and scikit-learn's version.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from nlu.concepts import ConceptLexicon, lexicon_fingerprint
+from nlu.model_cache import cache_key, load_or_build
 from nlu.normalise import normalise
 from nlu.training_data import Example, data_fingerprint, load_examples
 
@@ -85,29 +83,14 @@ class IntentClassifier:
 
     @classmethod
     def load_or_train(cls, data_dir: Path, cache_dir: Path) -> IntentClassifier:
-        """Use the cached model for this exact training data, or train and cache one."""
-        key = hashlib.sha256(
-            f"{data_fingerprint(data_dir)}:{lexicon_fingerprint()}:{MODEL_VERSION}:"
-            f"{sklearn.__version__}".encode()
-        ).hexdigest()[:16]
-        path = cache_dir / f"intent-classifier-{key}.joblib"
+        """Use the cached model for this exact training data and lexicon, or train one."""
         lexicon = ConceptLexicon.load()
-        if path.exists():
-            try:
-                pipeline: Any = joblib.load(path)
-                return cls(pipeline, lexicon)
-            except Exception:  # a truncated or foreign file: retrain rather than fail
-                log.warning("cached classifier %s unreadable; retraining", path)
-        log.info("training the intent classifier on %s", data_dir)
-        classifier = cls.train(load_examples(data_dir), lexicon)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        joblib.dump(classifier._pipeline, temporary)
-        temporary.replace(path)
-        for stale in cache_dir.glob("intent-classifier-*.joblib"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        return classifier
+        key = cache_key(data_fingerprint(data_dir), lexicon_fingerprint(), MODEL_VERSION)
+
+        def build() -> Pipeline:
+            return cls.train(load_examples(data_dir), lexicon)._pipeline
+
+        return cls(load_or_build(cache_dir, "intent-classifier", key, build), lexicon)
 
     @property
     def intents(self) -> list[str]:

@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedKFold
 
 from nlu.classifier import IntentClassifier
-from nlu.language_id import LanguageIdentifier
+from nlu.language_id import LanguageIdentifier, LanguageModel
 from nlu.training_data import Example
 
 SHORT_WORDS = 3
@@ -63,6 +63,7 @@ class Report:
     per_intent: dict[str, IntentScores]
     confused_pairs: list[tuple[str, str, int]]
     language_id: dict[str, LanguageIdScores] = field(default_factory=dict)
+    language_id_lingua: dict[str, LanguageIdScores] = field(default_factory=dict)
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, object]:
@@ -75,6 +76,7 @@ class Report:
                 {"expected": a, "predicted": b, "count": n} for a, b, n in self.confused_pairs
             ],
             "language_id": {k: vars(v) for k, v in self.language_id.items()},
+            "language_id_lingua": {k: vars(v) for k, v in self.language_id_lingua.items()},
             "seconds": round(self.seconds, 1),
         }
 
@@ -115,17 +117,35 @@ def evaluate(
         confused_pairs=_confused(expected, predictions),
     )
     if identifier is not None:
-        report.language_id = language_id_scores(examples, identifier)
+        learned = cross_validate_languages(examples, folds)
+        report.language_id = language_id_scores(examples, learned)
+        lingua = [identifier.detect_with_lingua(e.text).language for e in examples]
+        report.language_id_lingua = language_id_scores(examples, lingua)
     report.seconds = time.perf_counter() - started
     return report
 
 
+def cross_validate_languages(examples: Sequence[Example], folds: int = 5) -> list[str | None]:
+    """The language of each example by a language model trained on the other folds."""
+    labels = [e.language for e in examples]
+    if len(set(labels)) < 2:
+        return list(labels)  # one language: nothing to tell apart
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    guesses: list[str | None] = [None] * len(examples)
+    for train_index, test_index in splitter.split(labels, labels):
+        model = LanguageModel.train([examples[i] for i in train_index])
+        identifier = LanguageIdentifier(languages=tuple(sorted(set(labels))), model=model)
+        for i in test_index:
+            guesses[i] = identifier.detect(examples[i].text).language
+    return guesses
+
+
 def language_id_scores(
-    examples: Sequence[Example], identifier: LanguageIdentifier
+    examples: Sequence[Example], guesses: Sequence[str | None]
 ) -> dict[str, LanguageIdScores]:
     results: dict[str, list[tuple[bool, bool]]] = collections.defaultdict(list)
-    for example in examples:
-        right = identifier.detect(example.text).language == example.language
+    for example, guess in zip(examples, guesses, strict=True):
+        right = guess == example.language
         short = len(example.text.split()) <= SHORT_WORDS
         results[example.language].append((right, short))
     scores = {}
@@ -185,11 +205,17 @@ def format_report(report: Report) -> str:
     ]
     lines += [_row(language, scores) for language, scores in report.per_language.items()]
     if report.language_id:
-        lines += ["", "Language identification (all messages / up to 3 words)"]
+        lines += [
+            "",
+            "Language identification, trained model (cross-validated) | lingua",
+            f"{'':14}{'all':>8}{'<=3 words':>11}   | {'all':>7}{'<=3 words':>11}",
+        ]
         for language, ids in report.language_id.items():
+            other = report.language_id_lingua[language]
             lines.append(
-                f"  {language:12}{ids.accuracy:>9.1%} of {ids.examples:<5}"
-                f"{ids.short_accuracy:>9.1%} of {ids.short_examples}"
+                f"  {language:12}{ids.accuracy:>8.1%}{ids.short_accuracy:>11.1%}   |"
+                f" {other.accuracy:>7.1%}{other.short_accuracy:>11.1%}"
+                f"   ({ids.examples} messages, {ids.short_examples} short)"
             )
     lines += ["", "Per intent (precision / recall / F1)"]
     for intent, s in sorted(report.per_intent.items(), key=lambda item: item[1].f1):

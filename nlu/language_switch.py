@@ -100,6 +100,8 @@ def suggested_language(identifier: LanguageIdentifier, text: str, current: str) 
     guess = identifier.detect(rest)
     if guess.language is None or guess.language == current:
         return None
+    if identifier.detect_with_lingua(rest).language != guess.language:
+        return None  # the two identifiers disagree: not clear enough to interrupt the user
     same_script = _is_latin(guess.language) and _is_latin(current)
     threshold = MIN_CONFIDENCE_SAME_SCRIPT if same_script else MIN_CONFIDENCE
     if same_script and len(words) < MIN_WORDS + 1:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlu.classifier import IntentClassifier, IntentScore
-from nlu.language_id import LanguageIdentifier
+from nlu.language_id import LANGUAGE_MODEL_VERSION, LanguageIdentifier, LanguageModel
+from nlu.model_cache import cache_key, load_or_build
+from nlu.training_data import data_fingerprint, load_examples
 
 # Of a longer message only its beginning and its end are read (a question usually opens or
 # closes it), so that the classifier's cost stays bounded.
@@ -48,7 +50,15 @@ class NluService:
 
     @classmethod
     def load(cls, data_dir: Path, cache_dir: Path) -> NluService:
-        identifier = LanguageIdentifier()
+        """The intent classifier and the language model, from the cache or trained now."""
+        key = cache_key(data_fingerprint(data_dir), LANGUAGE_MODEL_VERSION)
+        pipeline = load_or_build(
+            cache_dir,
+            "language-model",
+            key,
+            lambda: LanguageModel.train(load_examples(data_dir)).pipeline,
+        )
+        identifier = LanguageIdentifier(model=LanguageModel(pipeline))
         identifier.warm_up()
         return cls(IntentClassifier.load_or_train(data_dir, cache_dir), identifier)
 

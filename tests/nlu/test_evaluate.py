@@ -54,6 +54,7 @@ def test_report_has_overall_per_language_per_intent_and_confusions() -> None:
     assert set(report.per_intent) == set(INTENTS)
     assert 0.0 <= report.overall.macro_f1 <= 1.0
     assert report.language_id["en"].examples == len(data)
+    assert report.language_id_lingua["en"].examples == len(data)
     as_json = report.as_json()
     assert set(as_json) >= {"overall", "per_language", "per_intent", "confused_pairs"}
     text = format_report(report)
