@@ -128,6 +128,12 @@ async def test_polling_conversation_in_italian(app: App, server: FakeTelegramSer
         assert commands, "setMyCommands was not called for Italian at start-up"
         assert {c["command"] for c in commands} >= {"start", "menu", "language", "help"}
         assert server.my_commands(), "no default (English) command menu"
+        for code in ("ar", "zh", "uk", "bn"):  # every language has its menu and description
+            descriptions = {c["description"] for c in server.my_commands(language_code=code)}
+            assert descriptions and descriptions != {
+                c["description"] for c in server.my_commands()
+            }, code
+            assert server.profile_text("short_description", code), code
 
         server.push_message(CHAT, "/start", language_code="it")
         picker = await next_message(server)

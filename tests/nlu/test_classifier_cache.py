@@ -28,7 +28,9 @@ def test_cache_is_reused_and_renewed_when_data_changes(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_cache_file_is_retrained(tmp_path: Path) -> None:
-    data = PROJECT_ROOT / "nlu" / "data"
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(PROJECT_ROOT / "nlu" / "data" / "en.yml", data / "en.yml")
     cache = tmp_path / "cache"
     IntentClassifier.load_or_train(data, cache)
     (path,) = cache.glob("*.joblib")
