@@ -23,13 +23,20 @@ from nlu.training_data import Example
 
 SHORT_WORDS = 3
 
-# An engine for evaluation: trained on some examples, it predicts the intent of texts.
-Trainer = Callable[[Sequence[Example]], Callable[[Sequence[str]], list[str]]]
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+# An engine for evaluation: trained on some examples, it predicts (intent, confidence).
+Prediction = tuple[str, float]
+Trainer = Callable[[Sequence[Example]], Callable[[Sequence[str]], list[Prediction]]]
 
 
-def embedded_trainer(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[str]]:
+def embedded_trainer(examples: Sequence[Example]) -> Callable[[Sequence[str]], list[Prediction]]:
     classifier = IntentClassifier.train(examples)
-    return lambda texts: [classifier.rank(text, limit=1)[0].intent for text in texts]
+
+    def predict(texts: Sequence[str]) -> list[Prediction]:
+        best = [classifier.rank(text, limit=1)[0] for text in texts]
+        return [(score.intent, score.confidence) for score in best]
+
+    return predict
 
 
 @dataclass
@@ -56,6 +63,15 @@ class LanguageIdScores:
 
 
 @dataclass
+class ThresholdRow:
+    """At this confidence threshold: the share of messages answered, and how many were right."""
+
+    threshold: float
+    answered: float
+    right_when_answered: float
+
+
+@dataclass
 class Report:
     folds: int
     overall: Scores
@@ -64,6 +80,7 @@ class Report:
     confused_pairs: list[tuple[str, str, int]]
     language_id: dict[str, LanguageIdScores] = field(default_factory=dict)
     language_id_lingua: dict[str, LanguageIdScores] = field(default_factory=dict)
+    thresholds: list[ThresholdRow] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, object]:
@@ -77,23 +94,24 @@ class Report:
             ],
             "language_id": {k: vars(v) for k, v in self.language_id.items()},
             "language_id_lingua": {k: vars(v) for k, v in self.language_id_lingua.items()},
+            "thresholds": [vars(row) for row in self.thresholds],
             "seconds": round(self.seconds, 1),
         }
 
 
 def cross_validate(
     examples: Sequence[Example], trainer: Trainer = embedded_trainer, folds: int = 5, seed: int = 0
-) -> list[str]:
+) -> list[Prediction]:
     """The prediction of each example by a model trained on the other folds."""
     strata = [f"{e.language}:{e.intent}" for e in examples]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    predictions = [""] * len(examples)
+    predictions: list[Prediction] = [("", 0.0)] * len(examples)
     for train_index, test_index in splitter.split(strata, strata):
         predict = trainer([examples[i] for i in train_index])
-        for i, intent in zip(
+        for i, prediction in zip(
             test_index, predict([examples[i].text for i in test_index]), strict=True
         ):
-            predictions[i] = intent
+            predictions[i] = prediction
     return predictions
 
 
@@ -104,7 +122,8 @@ def evaluate(
     identifier: LanguageIdentifier | None = None,
 ) -> Report:
     started = time.perf_counter()
-    predictions = cross_validate(examples, trainer, folds)
+    scored = cross_validate(examples, trainer, folds)
+    predictions = [intent for intent, _ in scored]
     expected = [e.intent for e in examples]
     report = Report(
         folds=folds,
@@ -115,6 +134,7 @@ def evaluate(
         },
         per_intent=_per_intent(expected, predictions),
         confused_pairs=_confused(expected, predictions),
+        thresholds=_thresholds(expected, scored),
     )
     if identifier is not None:
         learned = cross_validate_languages(examples, folds)
@@ -158,6 +178,20 @@ def language_id_scores(
             short_accuracy=statistics.fmean(shorts) if shorts else 0.0,
         )
     return scores
+
+
+def _thresholds(expected: Sequence[str], scored: Sequence[Prediction]) -> list[ThresholdRow]:
+    rows = []
+    for threshold in THRESHOLDS:
+        answered = [e == p for e, (p, c) in zip(expected, scored, strict=True) if c >= threshold]
+        rows.append(
+            ThresholdRow(
+                threshold=threshold,
+                answered=len(answered) / len(expected),
+                right_when_answered=statistics.fmean(answered) if answered else 0.0,
+            )
+        )
+    return rows
 
 
 def _scores(expected: Sequence[str], predicted: Sequence[str]) -> Scores:
@@ -217,6 +251,11 @@ def format_report(report: Report) -> str:
                 f" {other.accuracy:>7.1%}{other.short_accuracy:>11.1%}"
                 f"   ({ids.examples} messages, {ids.short_examples} short)"
             )
+    lines += ["", "Confidence threshold: answered / right when answered"]
+    lines += [
+        f"  {row.threshold:.2f}  {row.answered:>7.1%}  {row.right_when_answered:>7.1%}"
+        for row in report.thresholds
+    ]
     lines += ["", "Per intent (precision / recall / F1)"]
     for intent, s in sorted(report.per_intent.items(), key=lambda item: item[1].f1):
         lines.append(f"  {intent:26}{s.precision:>7.1%}{s.recall:>8.1%}{s.f1:>8.1%}  n={s.support}")

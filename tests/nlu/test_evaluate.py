@@ -31,19 +31,19 @@ def examples() -> list[Example]:
 def test_each_example_is_predicted_by_a_model_that_never_saw_it() -> None:
     seen: list[set[str]] = []
 
-    def trainer(train: Sequence[Example]) -> Callable[[Sequence[str]], list[str]]:
+    def trainer(train: Sequence[Example]) -> Callable[[Sequence[str]], list[tuple[str, float]]]:
         texts = {e.text for e in train}
         seen.append(texts)
 
-        def predict(batch: Sequence[str]) -> list[str]:
+        def predict(batch: Sequence[str]) -> list[tuple[str, float]]:
             assert not texts & set(batch)
-            return ["greet"] * len(batch)
+            return [("greet", 0.5)] * len(batch)
 
         return predict
 
     data = [e for e in examples() if e.language == "en"]
     predictions = cross_validate(data, trainer, folds=3)
-    assert len(seen) == 3 and predictions == ["greet"] * len(data)
+    assert len(seen) == 3 and predictions == [("greet", 0.5)] * len(data)
 
 
 def test_report_has_overall_per_language_per_intent_and_confusions() -> None:
@@ -57,5 +57,7 @@ def test_report_has_overall_per_language_per_intent_and_confusions() -> None:
     assert report.language_id_lingua["en"].examples == len(data)
     as_json = report.as_json()
     assert set(as_json) >= {"overall", "per_language", "per_intent", "confused_pairs"}
+    assert report.thresholds[0].threshold == 0.3
+    assert report.thresholds[0].answered >= report.thresholds[-1].answered
     text = format_report(report)
     assert "overall" in text and "Most confused" in text
