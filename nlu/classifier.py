@@ -31,6 +31,18 @@ from nlu.normalise import normalise
 from nlu.training_data import Example, data_fingerprint, load_examples
 
 MODEL_VERSION = "2"
+# A short message made only of words of one of these concepts ("grazie mille", "ok",
+# "مع السلامة") is that small-talk intent: the lexicon knows these words in every
+# language, where the n-grams of a two-word message often do not.
+CHITCHAT_CONCEPTS = {
+    "greet": "greet",
+    "bye": "goodbye",
+    "thanks": "thanks",
+    "agree": "affirm",
+    "refuse": "deny",
+    "help": "help",
+}
+LEXICON_CONFIDENCE = 0.75
 log = logging.getLogger(__name__)
 
 
@@ -97,7 +109,14 @@ class IntentClassifier:
         return list(self._classes)
 
     def rank(self, text: str, limit: int = 5) -> list[IntentScore]:
-        features = self._lexicon.annotate(normalise(text))
-        probabilities = self._pipeline.predict_proba([features])[0]
-        order = probabilities.argsort()[::-1][:limit]
-        return [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
+        normalised = normalise(text)
+        probabilities = self._pipeline.predict_proba([self._lexicon.annotate(normalised)])[0]
+        order = probabilities.argsort()[::-1]
+        scores = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
+        chitchat = self._lexicon.only(normalised, frozenset(CHITCHAT_CONCEPTS))
+        if chitchat:
+            intents = {CHITCHAT_CONCEPTS[c] for c in chitchat}
+            best = next(s for s in scores if s.intent in intents)
+            lifted = IntentScore(best.intent, max(best.confidence, LEXICON_CONFIDENCE))
+            scores = [lifted] + [s for s in scores if s.intent != best.intent]
+        return scores[:limit]
