@@ -30,7 +30,10 @@ from nlu.model_cache import cache_key, load_or_build
 from nlu.normalise import normalise
 from nlu.training_data import Example, data_fingerprint, load_examples
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
+# Words, except that each Chinese character is a token of its own (Chinese has no spaces):
+# word bigrams then are character bigrams, which is what carries meaning there.
+WORD_OR_HAN_CHARACTER = r"(?u)[\u4e00-\u9fff]|[^\W\u4e00-\u9fff]+"
 # A short message made only of words of one of these concepts ("grazie mille", "ok",
 # "مع السلامة") is that small-talk intent: the lexicon knows these words in every
 # language, where the n-grams of a two-word message often do not.
@@ -64,7 +67,7 @@ def build_pipeline(calibrated: bool = True) -> Pipeline:
                 TfidfVectorizer(
                     analyzer="word",
                     ngram_range=(1, 2),
-                    token_pattern=r"(?u)\b\w+\b",
+                    token_pattern=WORD_OR_HAN_CHARACTER,
                     sublinear_tf=True,
                 ),
             ),
