@@ -159,8 +159,7 @@ class TelegramChannel:
                 await asyncio.to_thread(self.engine.claim, [reply.id or 0])
                 continue
             try:
-                await self.send(int(user_id), reply)
-                sent += 1
+                sent += await self.send(int(user_id), reply)
             except TelegramError as error:
                 log.warning("relay: reply %s to %s not sent yet: %s", reply.id, user_id, error)
                 break
@@ -217,10 +216,11 @@ class TelegramChannel:
         claimed = await asyncio.to_thread(self.engine.claim, [n.id or 0 for n in notices])
         return next((n.text for n in notices if n.id in claimed), None)
 
-    async def send(self, chat_id: int, reply: Outbound) -> None:
-        """Claim the reply, send it; if sending fails, release it for the relay."""
+    async def send(self, chat_id: int, reply: Outbound) -> bool:
+        """Claim the reply, send it; if sending fails, release it for the relay.
+        False when someone else had claimed it (a concurrent handler of the same update)."""
         if reply.id is not None and not await asyncio.to_thread(self.engine.claim, [reply.id]):
-            return  # a concurrent handler of the same update is sending it
+            return False
         try:
             parts = split_message(reply.text, MESSAGE_LIMIT)
             for index, part in enumerate(parts):
@@ -232,6 +232,7 @@ class TelegramChannel:
             if reply.id is not None:
                 await asyncio.to_thread(self.engine.release, [reply.id])
             raise
+        return True
 
     async def _send_file(self, chat_id: int, reply: Outbound) -> None:
         file = reply.file
