@@ -12,7 +12,7 @@ from bot import payloads, replies
 from bot.knowledge import find_article, office_name, rendered_article, topic_titles
 from bot.messages import Button, Inbound, Outbound
 from core.i18n import Translator, translator
-from core.languages import DEFAULT_LANGUAGE, NATIVE_LANGUAGE_NAMES, normalise_language_code
+from core.languages import DEFAULT_LANGUAGE, NATIVE_LANGUAGE_NAMES
 from core.models import ConversationState, Feedback, Message, UnansweredQuestion, User
 from nlu.intents import taxonomy
 from nlu.language_switch import suggested_language
@@ -40,7 +40,7 @@ class Turn:
     inbound: Message
     nlu: NluService
     threshold: float
-    language_hint: str | None
+    language_hint: str | None  # a native language code (the engine normalised the client's)
     now: dt.datetime
     replies: list[Outbound] = field(default_factory=list)
 
@@ -189,15 +189,11 @@ def _record_feedback(turn: Turn, message_id: int, helpful: bool) -> None:
 def _on_command(turn: Turn, command: str) -> None:
     if command == "/language" or turn.user.language is None:
         turn.state.step = "choosing_language"
-        turn.say(replies.language_picker(turn.user.language or _preselection(turn)))
+        turn.say(replies.language_picker(turn.user.language or turn.language_hint))
     elif command == "/start":
         turn.say(replies.welcome(turn.tr, office_name(turn.session)), replies.main_menu(turn.tr))
     else:
         turn.say(replies.main_menu(turn.tr))
-
-
-def _preselection(turn: Turn) -> str | None:
-    return normalise_language_code(turn.language_hint)
 
 
 # -- free text -----------------------------------------------------------------------------
@@ -220,7 +216,7 @@ def _on_text(turn: Turn, text: str) -> None:
         pending = {"pending_question": text[:MAX_STORED_CHARS]}
         turn.state.data = dict(turn.state.data) | pending
         guess = turn.nlu.identifier.detect(text).language
-        turn.say(replies.language_picker(_preselection(turn) or guess))
+        turn.say(replies.language_picker(turn.language_hint or guess))
         return
     if len(text) > MAX_UNDERSTOOD_CHARS:
         turn.say(
@@ -246,7 +242,7 @@ def _unsupported_language(turn: Turn, tag: str) -> None:
         language=tr.language_name(tr.language),
     )
     if turn.user.language is None:
-        turn.say(replies.text(tr, note), replies.language_picker(_preselection(turn)))
+        turn.say(replies.text(tr, note), replies.language_picker(turn.language_hint))
     else:
         turn.say(replies.main_menu(tr, note))
 

@@ -28,11 +28,6 @@ DOMAIN = "messages"
 OFFICE_TIME_ZONE = ZoneInfo("Europe/Rome")
 
 
-def N_(message: str) -> str:
-    """Mark a module-level string for extraction; translate it later with Translator._."""
-    return message
-
-
 def _load_translations(language: str) -> gettext.NullTranslations:
     folder = LOCALES_DIR / language / "LC_MESSAGES"
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
@@ -109,9 +104,3 @@ def _cached_translations(language: str) -> gettext.NullTranslations:
 @functools.cache
 def translator(language: str) -> Translator:
     return Translator(language)
-
-
-def reload_catalogs() -> None:
-    """Forget loaded catalogs (after `make i18n` in a running process, and in tests)."""
-    _cached_translations.cache_clear()
-    translator.cache_clear()
