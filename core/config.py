@@ -81,4 +81,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
         secret_key=_optional_env("SECRET_KEY"),
         nlu_confidence_threshold=float(_env("NLU_CONFIDENCE_THRESHOLD", "0.45")),
         log_level=_env("LOG_LEVEL", "INFO"),
+        nlu_data_dir=Path(_env("NLU_DATA_DIR", str(PROJECT_ROOT / "nlu" / "data"))),
     )

@@ -64,9 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     predict.set_defaults(run=commands.nlu_predict)
     evaluate = nlu_sub.add_parser(
-        "evaluate", help="cross-validated accuracy and macro-F1, per language and intent"
+        "evaluate", help="accuracy and macro-F1 on held-out data, per language and intent"
     )
-    evaluate.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
+    evaluate.add_argument(
+        "--folds",
+        type=int,
+        help="k-fold cross-validation instead of the fixed held-out split",
+    )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(run=commands.nlu_evaluate)
     return parser

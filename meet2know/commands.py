@@ -69,7 +69,7 @@ def nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from nlu.language_id import LanguageIdentifier
     from nlu.training_data import load_examples
 
-    if args.folds < 2:
+    if args.folds is not None and args.folds < 2:
         print("--folds must be at least 2", file=sys.stderr)
         return 2
     report = evaluate(

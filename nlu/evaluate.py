@@ -1,14 +1,18 @@
 """`meet2know nlu evaluate`: how well the embedded engine understands, on data it did not see.
 
-Stratified k-fold cross-validation over every example of `nlu/data/` (strata = language
-and intent, so each language is in every fold): each example is predicted by a model
-trained without it. Reported overall, per language and per intent, with the most
-confused pairs, and the language identifier's accuracy on the same messages.
+By default on a fixed held-out split: a fifth of the examples of `nlu/data/`, chosen by a
+hash of each example, is kept out of training and predicted by a model trained on the
+rest. Every engine (embedded, Rasa) is compared on that same split. With `--folds k`,
+stratified k-fold cross-validation instead (strata = language and intent), where every
+example is predicted once by a model trained without it. Reported overall, per language
+and per intent, with the most confused pairs, and the language identifier's accuracy on
+the same messages.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -19,13 +23,16 @@ from sklearn.model_selection import StratifiedKFold
 
 from nlu.classifier import IntentClassifier
 from nlu.language_id import LanguageIdentifier, LanguageModel
+from nlu.normalise import normalise
 from nlu.training_data import Example
 
 SHORT_WORDS = 3
+HELD_OUT_PERCENT = 20
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 # An engine for evaluation: trained on some examples, it predicts (intent, confidence).
 Prediction = tuple[str, float]
+Split = tuple[list[int], list[int]]  # (training indices, test indices)
 Trainer = Callable[[Sequence[Example]], Callable[[Sequence[str]], list[Prediction]]]
 
 
@@ -73,7 +80,8 @@ class ThresholdRow:
 
 @dataclass
 class Report:
-    folds: int
+    method: str
+    trained_on: int
     overall: Scores
     per_language: dict[str, Scores]
     per_intent: dict[str, IntentScores]
@@ -85,7 +93,8 @@ class Report:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "folds": self.folds,
+            "method": self.method,
+            "trained_on": self.trained_on,
             "overall": vars(self.overall),
             "per_language": {k: vars(v) for k, v in self.per_language.items()},
             "per_intent": {k: vars(v) for k, v in self.per_intent.items()},
@@ -99,64 +108,92 @@ class Report:
         }
 
 
-def cross_validate(
-    examples: Sequence[Example], trainer: Trainer = embedded_trainer, folds: int = 5, seed: int = 0
-) -> list[Prediction]:
-    """The prediction of each example by a model trained on the other folds."""
+def held_out(example: Example) -> bool:
+    """Whether an example belongs to the fixed held-out split.
+
+    Decided by a hash of the example itself, so the split is the same on every machine and
+    an example added later never moves an existing one from one side to the other.
+    """
+    key = f"{example.language}\n{example.intent}\n{normalise(example.text)}".encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % 100 < HELD_OUT_PERCENT
+
+
+def held_out_split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
+    """(training part, held-out part) of the fixed split."""
+    train = [e for e in examples if not held_out(e)]
+    test = [e for e in examples if held_out(e)]
+    return train, test
+
+
+def splits(examples: Sequence[Example], folds: int | None, seed: int = 0) -> list[Split]:
+    """The fixed held-out split (folds=None) or a stratified k-fold, as index pairs."""
+    if folds is None:
+        test = [i for i, e in enumerate(examples) if held_out(e)]
+        chosen = set(test)
+        return [([i for i in range(len(examples)) if i not in chosen], test)]
     strata = [f"{e.language}:{e.intent}" for e in examples]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    predictions: list[Prediction] = [("", 0.0)] * len(examples)
-    for train_index, test_index in splitter.split(strata, strata):
+    return [(list(train), list(test)) for train, test in splitter.split(strata, strata)]
+
+
+def predict_unseen(
+    examples: Sequence[Example], trainer: Trainer, parts: Sequence[Split]
+) -> dict[int, Prediction]:
+    """For each tested example (by index), the prediction of a model that never saw it."""
+    predictions: dict[int, Prediction] = {}
+    for train_index, test_index in parts:
         predict = trainer([examples[i] for i in train_index])
-        for i, prediction in zip(
-            test_index, predict([examples[i].text for i in test_index]), strict=True
-        ):
-            predictions[i] = prediction
+        batch = [examples[i].text for i in test_index]
+        predictions.update(zip(test_index, predict(batch), strict=True))
     return predictions
 
 
 def evaluate(
     examples: Sequence[Example],
     trainer: Trainer = embedded_trainer,
-    folds: int = 5,
+    folds: int | None = None,
     identifier: LanguageIdentifier | None = None,
 ) -> Report:
+    """Scores on the fixed held-out split, or cross-validated over `folds` folds."""
     started = time.perf_counter()
-    scored = cross_validate(examples, trainer, folds)
+    parts = splits(examples, folds)
+    unseen = predict_unseen(examples, trainer, parts)
+    tested = [examples[i] for i in sorted(unseen)]
+    scored = [unseen[i] for i in sorted(unseen)]
     predictions = [intent for intent, _ in scored]
-    expected = [e.intent for e in examples]
+    expected = [e.intent for e in tested]
     report = Report(
-        folds=folds,
+        method=f"{folds}-fold stratified cross-validation" if folds else "fixed held-out split",
+        trained_on=len(parts[0][0]),
         overall=_scores(expected, predictions),
         per_language={
             language: _scores([e.intent for e, _ in pairs], [p for _, p in pairs])
-            for language, pairs in _by_language(examples, predictions).items()
+            for language, pairs in _by_language(tested, predictions).items()
         },
         per_intent=_per_intent(expected, predictions),
         confused_pairs=_confused(expected, predictions),
         thresholds=_thresholds(expected, scored),
     )
     if identifier is not None:
-        learned = cross_validate_languages(examples, folds)
-        report.language_id = language_id_scores(examples, learned)
-        lingua = [identifier.detect_with_lingua(e.text).language for e in examples]
-        report.language_id_lingua = language_id_scores(examples, lingua)
+        learned = predict_languages(examples, parts)
+        report.language_id = language_id_scores(tested, [learned[i] for i in sorted(unseen)])
+        lingua = [identifier.detect_with_lingua(e.text).language for e in tested]
+        report.language_id_lingua = language_id_scores(tested, lingua)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def cross_validate_languages(examples: Sequence[Example], folds: int = 5) -> list[str | None]:
-    """The language of each example by a language model trained on the other folds."""
-    labels = [e.language for e in examples]
-    if len(set(labels)) < 2:
-        return list(labels)  # one language: nothing to tell apart
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    guesses: list[str | None] = [None] * len(examples)
-    for train_index, test_index in splitter.split(labels, labels):
+def predict_languages(examples: Sequence[Example], parts: Sequence[Split]) -> dict[int, str | None]:
+    """The language of each tested example by a language model trained without it."""
+    guesses: dict[int, str | None] = {}
+    languages = tuple(sorted({e.language for e in examples}))
+    for train_index, test_index in parts:
+        if len(languages) < 2:  # one language: nothing to tell apart
+            guesses.update((i, examples[i].language) for i in test_index)
+            continue
         model = LanguageModel.train([examples[i] for i in train_index])
-        identifier = LanguageIdentifier(languages=tuple(sorted(set(labels))), model=model)
-        for i in test_index:
-            guesses[i] = identifier.detect(examples[i].text).language
+        identifier = LanguageIdentifier(languages=languages, model=model)
+        guesses.update((i, identifier.detect(examples[i].text).language) for i in test_index)
     return guesses
 
 
@@ -231,8 +268,8 @@ def _confused(
 
 def format_report(report: Report) -> str:
     lines = [
-        f"Intent classification, {report.folds}-fold stratified cross-validation "
-        f"({report.overall.examples} examples, {report.seconds:.0f} s)",
+        f"Intent classification, {report.method}: trained on {report.trained_on} examples,"
+        f" tested on {report.overall.examples} it never saw ({report.seconds:.0f} s)",
         "",
         f"{'':14}{'examples':>9}{'accuracy':>10}{'macro-F1':>10}",
         _row("overall", report.overall),
@@ -241,7 +278,7 @@ def format_report(report: Report) -> str:
     if report.language_id:
         lines += [
             "",
-            "Language identification, trained model (cross-validated) | lingua",
+            "Language identification, trained model (same split) | lingua",
             f"{'':14}{'all':>8}{'<=3 words':>11}   | {'all':>7}{'<=3 words':>11}",
         ]
         for language, ids in report.language_id.items():

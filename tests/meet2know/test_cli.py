@@ -61,6 +61,27 @@ def test_nlu_predict_streams_json_lines_and_fails_on_bad_json(env: dict[str, str
     assert bad.returncode == 2 and "line 1: not valid JSON" in bad.stderr
 
 
+def test_nlu_evaluate_on_the_held_out_split_as_json(env: dict[str, str], tmp_path: Path) -> None:
+    phrases = {
+        "greet": ["hello", "hi", "good morning", "hey there", "good evening", "hiya"],
+        "thanks": ["thank you", "thanks", "many thanks", "thx", "thank you so much", "cheers"],
+        "tax_code": ["codice fiscale", "tax code", "my tax number", "fiscal code", "cf lost"],
+    }
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, texts in phrases.items():
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {text} {n}" for text in texts for n in range(4)]
+    (tmp_path / "en.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = meet2know(env | {"NLU_DATA_DIR": str(tmp_path)}, "nlu", "evaluate", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["method"] == "fixed held-out split"
+    assert report["trained_on"] + report["overall"]["examples"] == 68
+    assert set(report["per_language"]) == {"en"}
+    refused = meet2know(env, "nlu", "evaluate", "--folds", "1")
+    assert refused.returncode == 2 and "--folds" in refused.stderr
+
+
 def test_chat_repl_with_numbered_choices(env: dict[str, str]) -> None:
     result = meet2know(env, "chat", stdin="2\n1\nhow do i renew my permesso\n\n")
     assert result.returncode == 0, result.stderr
