@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -18,20 +20,42 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 TOKEN_PREFIX = "zzc"
 # Stems this short match whole words only ("no" must not match "nome").
 WHOLE_WORD_MAX = 3
-# Python's \w misses the vowel signs of Indic scripts (Bengali "া"): count the whole
-# blocks as word characters, so a stem cannot start after a vowel sign.
-_WORD_CHAR = r"[\w\u0900-\u0dff]"
 _WORDS = re.compile(r"[^\W\d_][\w\u0900-\u0dff]*")
 _HAN = re.compile("[\u4e00-\u9fff]")
 MAX_CHITCHAT_WORDS = 5
 _ATTACHING_SCRIPTS = re.compile("[\u0600-\u06ff\u4e00-\u9fff\u3400-\u4dbf]")
 
 
+# How a stem may match: anywhere in a word (Arabic script, Chinese), as a whole word (short
+# stems), or at the start of a word (the rest).
+_ANYWHERE, _WHOLE_WORD, _WORD_START = 0, 1, 2
+_END = ""  # the key, in a trie node, of the stems that end there
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    start: int
+    end: int
+
+
 class ConceptLexicon:
+    """Finds the concepts of a text with a character trie of every stem of every language.
+
+    One pass over the text, each position walking the trie only as far as the text
+    matches a stem: the cost grows with the length of the message, not with the number
+    of stems (there are tens of thousands).
+    """
+
     def __init__(self, stems: dict[str, list[str]]) -> None:
-        self._patterns = {
-            concept: _pattern(words) for concept, words in sorted(stems.items()) if words
-        }
+        self._trie: dict[str, Any] = {}
+        self._concepts = sorted(concept for concept, words in stems.items() if words)
+        for concept, words in stems.items():
+            for word in {normalise(w) for w in words if w.strip()}:
+                node = self._trie
+                for char in word:
+                    node = node.setdefault(char, {})
+                node.setdefault(_END, set()).add((concept, _kind(word)))
 
     @classmethod
     def load(cls, folder: Path = LEXICON_DIR) -> ConceptLexicon:
@@ -49,6 +73,31 @@ class ConceptLexicon:
                 merged.setdefault(str(concept), []).extend(str(word) for word in words or [])
         return cls(merged)
 
+    def mentions(self, normalised_text: str) -> list[Mention]:
+        """Every stem found in the text, with its concept and where it is."""
+        text = normalised_text
+        found: list[Mention] = []
+        for start in range(len(text)):
+            word_start = start == 0 or not _is_word_char(text[start - 1])
+            node: dict[str, Any] | None = self._trie
+            position = start
+            while position < len(text):
+                node = node.get(text[position]) if node else None
+                if node is None:
+                    break
+                position += 1
+                for concept, kind in node.get(_END, ()):
+                    if kind == _ANYWHERE or (
+                        word_start
+                        and (
+                            kind == _WORD_START
+                            or position == len(text)
+                            or not _is_word_char(text[position])
+                        )
+                    ):
+                        found.append(Mention(concept, start, position))
+        return found
+
     def only(self, normalised_text: str, allowed: frozenset[str]) -> set[str] | None:
         """The allowed concepts a short message is made of, or None.
 
@@ -60,11 +109,12 @@ class ConceptLexicon:
             return None
         found: set[str] = set()
         leftover = normalised_text
-        for concept in allowed & self._patterns.keys():
-            for match in self._patterns[concept].finditer(normalised_text):
-                found.add(concept)
-                start, end = _whole_word(normalised_text, match.start(), match.end())
-                leftover = leftover[:start] + " " * (end - start) + leftover[end:]
+        for mention in self.mentions(normalised_text):
+            if mention.concept not in allowed:
+                continue
+            found.add(mention.concept)
+            start, end = _whole_word(normalised_text, mention.start, mention.end)
+            leftover = leftover[:start] + " " * (end - start) + leftover[end:]
         if not found:
             return None
         rest = _WORDS.findall(leftover)
@@ -75,7 +125,8 @@ class ConceptLexicon:
         return found
 
     def concepts(self, normalised_text: str) -> list[str]:
-        return [c for c, pattern in self._patterns.items() if pattern.search(normalised_text)]
+        """The concepts the text mentions, in alphabetical order."""
+        return sorted({mention.concept for mention in self.mentions(normalised_text)})
 
     def annotate(self, normalised_text: str) -> str:
         """The text followed by one token per concept it mentions."""
@@ -83,19 +134,26 @@ class ConceptLexicon:
         return normalised_text + tokens
 
 
+def _kind(stem: str) -> int:
+    if _ATTACHING_SCRIPTS.search(stem):
+        return _ANYWHERE  # prefixes attach (ال، و، ب) and Chinese has no spaces
+    return _WHOLE_WORD if len(stem) <= WHOLE_WORD_MAX else _WORD_START
+
+
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a match to the whole words it touches (Chinese: to the match itself)."""
     if _HAN.search(text[start:end]):
         return start, end
-    while start > 0 and _is_word_char(text[start - 1]):
+    while start > 0 and _is_word_char(text[start - 1]) and not _HAN.match(text[start - 1]):
         start -= 1
-    while end < len(text) and _is_word_char(text[end]):
+    while end < len(text) and _is_word_char(text[end]) and not _HAN.match(text[end]):
         end += 1
     return start, end
 
 
 def _is_word_char(char: str) -> bool:
-    return (char.isalnum() or "\u0900" <= char <= "\u0dff") and not _HAN.match(char)
+    """As the regex `\\w`, plus the vowel signs of Indic scripts (Bengali "া")."""
+    return char.isalnum() or char == "_" or "\u0900" <= char <= "\u0dff"
 
 
 def lexicon_fingerprint(folder: Path = LEXICON_DIR) -> str:
@@ -104,16 +162,3 @@ def lexicon_fingerprint(folder: Path = LEXICON_DIR) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _pattern(words: list[str]) -> re.Pattern[str]:
-    alternatives = []
-    for word in {normalise(w) for w in words if w.strip()}:
-        escaped = re.escape(word)
-        if _ATTACHING_SCRIPTS.search(word):
-            alternatives.append(escaped)  # prefixes attach (ال، و، ب) and Chinese has no spaces
-        elif len(word) <= WHOLE_WORD_MAX:
-            alternatives.append(rf"(?<!{_WORD_CHAR}){escaped}(?!{_WORD_CHAR})")
-        else:
-            alternatives.append(rf"(?<!{_WORD_CHAR}){escaped}")
-    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)))

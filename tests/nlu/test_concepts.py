@@ -72,3 +72,14 @@ def test_a_bare_yes_or_no_in_yaml_is_refused(tmp_path: Path) -> None:
     (tmp_path / "xx.yml").write_text("agree: [yes, ok]\n")
     with pytest.raises(ValueError, match="quote it"):
         ConceptLexicon.load(tmp_path)
+
+
+def test_where_stems_may_match() -> None:
+    lexicon = ConceptLexicon({"renew": ["rinnov", "تجديد", "续签"], "refuse": ["no"]})
+    assert lexicon.concepts("voglio rinnovare") == ["renew"]  # at the start of a word
+    assert lexicon.concepts("xrinnovare") == []  # not inside one
+    assert lexicon.concepts("والتجديد") == ["renew"]  # Arabic prefixes attach
+    assert lexicon.concepts("我想续签居留") == ["renew"]  # Chinese has no spaces
+    assert lexicon.concepts("nome") == [] and lexicon.concepts("no, grazie") == ["refuse"]
+    (mention,) = lexicon.mentions("ok rinnovo")
+    assert (mention.concept, mention.start, mention.end) == ("renew", 3, 9)
