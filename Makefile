@@ -7,7 +7,7 @@ PYBABEL := $(BIN)/pybabel
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint i18n i18n-compile bench clean
+.PHONY: install run test lint i18n i18n-compile bench bench-nlu clean rasa-install rasa-train rasa-serve
 
 install: $(STAMP) $(COMPILED)
 
@@ -36,8 +36,18 @@ run: install
 	$(BIN)/meet2know seed
 	$(BIN)/meet2know serve
 
-test: install
+test: install rasa-install
 	$(BIN)/python -m pytest
+
+# Rasa as the NLU server (NLU_ENGINE=rasa): its own Python 3.10 venv under RASA_HOME.
+rasa-install:
+	bash nlu/rasa/install.sh
+
+rasa-train: install rasa-install
+	$(BIN)/meet2know nlu rasa-train
+
+rasa-serve: install rasa-install
+	$(BIN)/meet2know nlu rasa-serve
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,6 +56,10 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/turn_latency.py
+
+# The embedded engine against Rasa DIET on the held-out split (trains Rasa the first time).
+bench-nlu: install rasa-install
+	$(BIN)/python bench/nlu_compare.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache locales/*/LC_MESSAGES/*.mo

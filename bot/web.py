@@ -1,4 +1,5 @@
-"""The web app: the web chat (/chat), the Telegram webhook, and a health check.
+"""The web app: the web chat (/chat), the Telegram webhook, a health check and the
+Prometheus metrics (/metrics: anonymous counters only).
 
 The web chat user is anonymous, identified by a random id in a signed cookie.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -124,12 +126,16 @@ def create_web_app(
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     async def root(request: Request) -> Response:
         return RedirectResponse("/chat")
 
     routes = [
         Route("/", root),
         Route("/healthz", health),
+        Route("/metrics", metrics),
         Route("/chat", chat_page),
         Route("/chat/api/messages", post_message, methods=["POST"]),
         Route("/chat/api/history", history),

@@ -7,13 +7,17 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from core.config import load_settings
+from core.config import ConfigurationError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"meet2know: {error}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -62,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     predict = nlu_sub.add_parser(
         "predict", help='JSON lines in ({"text": ..., "lang": optional}), JSON lines out'
     )
+    _engine_option(predict, "the running Rasa server at RASA_URL (no fallback)")
     predict.set_defaults(run=commands.nlu_predict)
     evaluate = nlu_sub.add_parser(
         "evaluate", help="accuracy and macro-F1 on held-out data, per language and intent"
@@ -72,8 +77,35 @@ def _parser() -> argparse.ArgumentParser:
         help="k-fold cross-validation instead of the fixed held-out split",
     )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    _engine_option(evaluate, "Rasa trained on the same training part, asked over HTTP")
+    _epochs_option(evaluate)
     evaluate.set_defaults(run=commands.nlu_evaluate)
+    rasa_train = nlu_sub.add_parser(
+        "rasa-train", help="train the Rasa NLU model from the data (skipped when unchanged)"
+    )
+    _epochs_option(rasa_train)
+    rasa_train.set_defaults(run=commands.nlu_rasa_train)
+    rasa_serve = nlu_sub.add_parser(
+        "rasa-serve",
+        help="run the Rasa server on 127.0.0.1:RASA_PORT with RASA_TOKEN (trains if needed)",
+    )
+    rasa_serve.set_defaults(run=commands.nlu_rasa_serve)
     return parser
+
+
+def _engine_option(command: argparse.ArgumentParser, rasa_meaning: str) -> None:
+    command.add_argument(
+        "--engine",
+        choices=["embedded", "rasa"],
+        default="embedded",
+        help=f"embedded (default) or rasa: {rasa_meaning}",
+    )
+
+
+def _epochs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--epochs", type=int, help="DIET epochs for Rasa (default: nlu/rasa/config.yml)"
+    )
 
 
 if __name__ == "__main__":

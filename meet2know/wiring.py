@@ -13,6 +13,7 @@ from core.config import Settings
 from core.db import make_engine, make_session_factory
 from core.migrate import upgrade
 from knowledge_base.seed import SeedReport, seed_knowledge_base
+from nlu.rasa_engine import RasaClient, RasaWithFallback
 from nlu.service import NluService
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,16 @@ def seed(settings: Settings, sessions: sessionmaker[Session]) -> SeedReport:
         return seed_knowledge_base(session, settings.knowledge_base_dir)
 
 
+def load_nlu(settings: Settings) -> NluService:
+    """The embedded NLU, ranking intents with Rasa when NLU_ENGINE=rasa."""
+    service = NluService.load(settings.nlu_data_dir, settings.cache_dir / "nlu")
+    if settings.nlu_engine != "rasa":
+        return service
+    log.info("NLU: Rasa at %s, the embedded engine when it fails", settings.rasa_url)
+    client = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+    return service.using(RasaWithFallback(client, service.classifier))
+
+
 def build_app(
     settings: Settings, *, prepare_database: bool = False, nlu: NluService | None = None
 ) -> App:
@@ -45,6 +56,6 @@ def build_app(
     sessions = make_session_factory(db)
     if prepare_database:
         log.info("knowledge base: %s", seed(settings, sessions))
-    nlu = nlu or NluService.load(settings.nlu_data_dir, settings.cache_dir / "nlu")
+    nlu = nlu or load_nlu(settings)
     engine = DialogueEngine(sessions, nlu, settings.nlu_confidence_threshold)
     return App(settings=settings, db=db, sessions=sessions, nlu=nlu, engine=engine)

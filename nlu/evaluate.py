@@ -90,9 +90,11 @@ class Report:
     language_id_lingua: dict[str, LanguageIdScores] = field(default_factory=dict)
     thresholds: list[ThresholdRow] = field(default_factory=list)
     seconds: float = 0.0
+    engine: str = "embedded"
 
     def as_json(self) -> dict[str, object]:
         return {
+            "engine": self.engine,
             "method": self.method,
             "trained_on": self.trained_on,
             "overall": vars(self.overall),
@@ -159,12 +161,30 @@ def evaluate(
     parts = splits(examples, folds)
     unseen = predict_unseen(examples, trainer, parts)
     tested = [examples[i] for i in sorted(unseen)]
-    scored = [unseen[i] for i in sorted(unseen)]
-    predictions = [intent for intent, _ in scored]
-    expected = [e.intent for e in tested]
-    report = Report(
+    report = build_report(
+        tested,
+        [unseen[i] for i in sorted(unseen)],
         method=f"{folds}-fold stratified cross-validation" if folds else "fixed held-out split",
         trained_on=len(parts[0][0]),
+    )
+    if identifier is not None:
+        learned = predict_languages(examples, parts)
+        report.language_id = language_id_scores(tested, [learned[i] for i in sorted(unseen)])
+        lingua = [identifier.detect_with_lingua(e.text).language for e in tested]
+        report.language_id_lingua = language_id_scores(tested, lingua)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def build_report(
+    tested: Sequence[Example], scored: Sequence[Prediction], method: str, trained_on: int
+) -> Report:
+    """The intent scores of these predictions of the tested examples."""
+    predictions = [intent for intent, _ in scored]
+    expected = [e.intent for e in tested]
+    return Report(
+        method=method,
+        trained_on=trained_on,
         overall=_scores(expected, predictions),
         per_language={
             language: _scores([e.intent for e, _ in pairs], [p for _, p in pairs])
@@ -174,13 +194,6 @@ def evaluate(
         confused_pairs=_confused(expected, predictions),
         thresholds=_thresholds(expected, scored),
     )
-    if identifier is not None:
-        learned = predict_languages(examples, parts)
-        report.language_id = language_id_scores(tested, [learned[i] for i in sorted(unseen)])
-        lingua = [identifier.detect_with_lingua(e.text).language for e in tested]
-        report.language_id_lingua = language_id_scores(tested, lingua)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def predict_languages(examples: Sequence[Example], parts: Sequence[Split]) -> dict[int, str | None]:
@@ -268,8 +281,9 @@ def _confused(
 
 def format_report(report: Report) -> str:
     lines = [
-        f"Intent classification, {report.method}: trained on {report.trained_on} examples,"
-        f" tested on {report.overall.examples} it never saw ({report.seconds:.0f} s)",
+        f"Intent classification ({report.engine} engine), {report.method}:"
+        f" trained on {report.trained_on} examples, tested on {report.overall.examples}"
+        f" it never saw ({report.seconds:.0f} s)",
         "",
         f"{'':14}{'examples':>9}{'accuracy':>10}{'macro-F1':>10}",
         _row("overall", report.overall),

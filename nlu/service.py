@@ -9,6 +9,7 @@ from pathlib import Path
 from nlu.classifier import IntentClassifier, IntentScore
 from nlu.language_id import LANGUAGE_MODEL_VERSION, LanguageIdentifier, LanguageModel
 from nlu.model_cache import cache_key, load_or_build
+from nlu.rasa_engine import IntentRanker
 from nlu.training_data import data_fingerprint, load_examples
 
 # Of a longer message only its beginning and its end are read (a question usually opens or
@@ -44,9 +45,22 @@ class Understanding:
 
 
 class NluService:
-    def __init__(self, classifier: IntentClassifier, identifier: LanguageIdentifier) -> None:
+    """Language identification, and intent ranking by the embedded classifier or another
+    ranker (Rasa, see nlu/rasa_engine.py) that falls back on it."""
+
+    def __init__(
+        self,
+        classifier: IntentClassifier,
+        identifier: LanguageIdentifier,
+        ranker: IntentRanker | None = None,
+    ) -> None:
         self.classifier = classifier
         self.identifier = identifier
+        self.ranker: IntentRanker = ranker or classifier
+
+    def using(self, ranker: IntentRanker) -> NluService:
+        """The same service, ranking intents with another engine."""
+        return NluService(self.classifier, self.identifier, ranker)
 
     @classmethod
     def load(cls, data_dir: Path, cache_dir: Path) -> NluService:
@@ -68,7 +82,7 @@ class NluService:
         language = language_hint or guess.language
         confidence = 1.0 if language_hint else guess.confidence
         ranking = max(
-            (self.classifier.rank(part) for part in _parts(head)),
+            (self.ranker.rank(part) for part in _parts(head)),
             key=lambda scores: scores[0].confidence,
         )
         best = ranking[0]

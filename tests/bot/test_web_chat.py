@@ -251,6 +251,8 @@ async def test_health_and_no_telegram_webhook(base_url: str) -> None:
         health = await http.get("/healthz")
         assert health.status_code == 200
         assert health.json() == {"status": "ok"}
+        metrics = await http.get("/metrics")
+        assert metrics.status_code == 200 and "meet2know_nlu_rasa_up" in metrics.text
         hook = await http.post("/telegram/webhook", json={"update_id": 1})
         assert hook.status_code == 404
         with_secret = await http.post(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import load_settings
+from core.config import ConfigurationError, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +19,11 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "MEET2KNOW_DATA_DIR",
         "PORT",
         "NLU_CONFIDENCE_THRESHOLD",
+        "NLU_ENGINE",
+        "RASA_URL",
+        "RASA_TOKEN",
+        "RASA_TIMEOUT",
+        "NLU_DATA_DIR",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -51,3 +56,30 @@ def test_without_secret_key_a_random_one_is_used_with_a_warning(
     first, second = settings.web_secret_key(), settings.web_secret_key()
     assert first != second and len(first) >= 32
     assert "SECRET_KEY is not set" in caplog.text
+
+
+def test_nlu_engine_defaults_to_embedded_and_rasa_settings_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(tmp_path / "missing.env")
+    assert settings.nlu_engine == "embedded" and settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.rasa_token is None and settings.rasa_timeout == 1.0
+    monkeypatch.setenv("NLU_ENGINE", "Rasa")
+    monkeypatch.setenv("RASA_URL", "http://10.0.0.5:5006")
+    monkeypatch.setenv("RASA_TOKEN", "t0ken")
+    monkeypatch.setenv("RASA_TIMEOUT", "0.5")
+    settings = load_settings(tmp_path / "missing.env")
+    assert (settings.nlu_engine, settings.rasa_url) == ("rasa", "http://10.0.0.5:5006")
+    assert (settings.rasa_token, settings.rasa_timeout) == ("t0ken", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("NLU_ENGINE", "spacy"), ("RASA_TIMEOUT", "fast"), ("PORT", "eighty")],
+)
+def test_a_bad_value_is_refused_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=name):
+        load_settings(tmp_path / "missing.env")
