@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from nlu.compiled import CompiledClassifier
 from nlu.concepts import ConceptLexicon, lexicon_fingerprint
 from nlu.model_cache import cache_key, load_or_build
 from nlu.normalise import normalise
@@ -84,7 +85,8 @@ class IntentClassifier:
     def __init__(self, pipeline: Pipeline, lexicon: ConceptLexicon) -> None:
         self._pipeline = pipeline
         self._lexicon = lexicon
-        self._classes: list[str] = [str(c) for c in pipeline.classes_]
+        self._compiled = CompiledClassifier(pipeline)
+        self._classes = self._compiled.classes
 
     @classmethod
     def train(
@@ -113,7 +115,7 @@ class IntentClassifier:
 
     def rank(self, text: str, limit: int = 5) -> list[IntentScore]:
         normalised = normalise(text)
-        probabilities = self._pipeline.predict_proba([self._lexicon.annotate(normalised)])[0]
+        probabilities = self._compiled.predict_proba(self._lexicon.annotate(normalised))
         order = probabilities.argsort()[::-1]
         scores = [IntentScore(self._classes[i], float(probabilities[i])) for i in order]
         chitchat = self._lexicon.only(normalised, frozenset(CHITCHAT_CONCEPTS))
