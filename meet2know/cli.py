@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from core.config import ConfigurationError, load_settings
+from nlu.rasa_install import RasaNotInstalled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,7 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    result: int = args.run(args, settings)
+    try:
+        result: int = args.run(args, settings)
+    except RasaNotInstalled as error:
+        print(f"meet2know: {error}", file=sys.stderr)
+        return 1
     return result
 
 

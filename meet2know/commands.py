@@ -67,23 +67,19 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
 def nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from nlu.evaluate import embedded_trainer, evaluate, format_report
     from nlu.language_id import LanguageIdentifier
-    from nlu.rasa_server import RasaNotInstalled, rasa_trainer
+    from nlu.rasa_server import rasa_trainer
     from nlu.training_data import load_examples
 
     if args.folds is not None and args.folds < 2:
         print("--folds must be at least 2", file=sys.stderr)
         return 2
     trainer = rasa_trainer(args.epochs) if args.engine == "rasa" else embedded_trainer
-    try:
-        report = evaluate(
-            load_examples(settings.nlu_data_dir),
-            trainer,
-            folds=args.folds,
-            identifier=LanguageIdentifier(),
-        )
-    except RasaNotInstalled as error:
-        print(error, file=sys.stderr)
-        return 1
+    report = evaluate(
+        load_examples(settings.nlu_data_dir),
+        trainer,
+        folds=args.folds,
+        identifier=LanguageIdentifier(),
+    )
     report.engine = args.engine
     if args.json:
         print(json.dumps(report.as_json(), indent=2))
@@ -93,15 +89,11 @@ def nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def nlu_rasa_train(args: argparse.Namespace, settings: Settings) -> int:
-    from nlu.rasa_server import RasaNotInstalled, train
+    from nlu.rasa_server import train
     from nlu.training_data import load_examples
 
     examples = load_examples(settings.nlu_data_dir)
-    try:
-        model = train(examples, args.epochs)
-    except RasaNotInstalled as error:
-        print(error, file=sys.stderr)
-        return 1
+    model = train(examples, args.epochs)
     if model.cached:
         print(f"{model.path} is up to date with the data: not trained again")
     else:
@@ -112,18 +104,14 @@ def nlu_rasa_train(args: argparse.Namespace, settings: Settings) -> int:
 def nlu_rasa_serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
-    from nlu.rasa_server import RasaNotInstalled, rasa_environment, serve_command, train
+    from nlu.rasa_server import rasa_environment, serve_command, train
     from nlu.training_data import load_examples
 
     if not settings.rasa_token:
         print("set RASA_TOKEN: Rasa answers only the requests that carry it", file=sys.stderr)
         return 2
-    try:
-        model = train(load_examples(settings.nlu_data_dir)).path
-        command = serve_command(model, settings.rasa_port, settings.rasa_token)
-    except RasaNotInstalled as error:
-        print(error, file=sys.stderr)
-        return 1
+    model = train(load_examples(settings.nlu_data_dir)).path
+    command = serve_command(model, settings.rasa_port, settings.rasa_token)
     print(f"Rasa on http://127.0.0.1:{settings.rasa_port} with {model.name}", flush=True)
     os.execve(command[0], command, rasa_environment())
     return 0  # not reached: the process is now Rasa

@@ -29,34 +29,14 @@ import yaml
 
 from nlu.evaluate import Prediction, Trainer
 from nlu.rasa_engine import RasaClient
+from nlu.rasa_install import RASA_VERSION, rasa_executable, rasa_home
 from nlu.training_data import Example
 
-RASA_VERSION = "3.6.21"
 RASA_DIR = Path(__file__).resolve().parent / "rasa"
 PIPELINE = RASA_DIR / "config.yml"
 DEFAULT_PORT = 5005
 START_TIMEOUT_SECONDS = 300.0
 log = logging.getLogger(__name__)
-
-
-class RasaNotInstalled(RuntimeError):
-    """The Rasa venv is missing; the message says how to create it."""
-
-
-def rasa_home() -> Path:
-    default = Path.home() / ".cache" / "meet2know" / "rasa"
-    return Path(os.environ.get("RASA_HOME") or default)
-
-
-def rasa_executable() -> Path:
-    venv = rasa_home() / f"venv-{RASA_VERSION}"
-    executable = venv / "bin" / "rasa"
-    if not (venv / ".installed").exists() or not executable.exists():
-        raise RasaNotInstalled(
-            f"Rasa {RASA_VERSION} is not installed ({executable} is missing): "
-            "run `make rasa-install` first"
-        )
-    return executable
 
 
 def write_training_data(examples: Sequence[Example], folder: Path) -> None:

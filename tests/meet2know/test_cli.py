@@ -61,7 +61,7 @@ def test_nlu_predict_streams_json_lines_and_fails_on_bad_json(env: dict[str, str
     assert bad.returncode == 2 and "line 1: not valid JSON" in bad.stderr
 
 
-def test_nlu_evaluate_on_the_held_out_split_as_json(env: dict[str, str], tmp_path: Path) -> None:
+def write_tiny_nlu_data(folder: Path) -> None:
     phrases = {
         "greet": ["hello", "hi", "good morning", "hey there", "good evening", "hiya"],
         "thanks": ["thank you", "thanks", "many thanks", "thx", "thank you so much", "cheers"],
@@ -71,7 +71,11 @@ def test_nlu_evaluate_on_the_held_out_split_as_json(env: dict[str, str], tmp_pat
     for intent, texts in phrases.items():
         lines += [f"- intent: {intent}", "  examples: |"]
         lines += [f"    - {text} {n}" for text in texts for n in range(4)]
-    (tmp_path / "en.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "en.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_nlu_evaluate_on_the_held_out_split_as_json(env: dict[str, str], tmp_path: Path) -> None:
+    write_tiny_nlu_data(tmp_path)
     result = meet2know(env | {"NLU_DATA_DIR": str(tmp_path)}, "nlu", "evaluate", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -88,3 +92,28 @@ def test_chat_repl_with_numbered_choices(env: dict[str, str]) -> None:
     assert "[1] Italiano" in result.stdout and "[2] English" in result.stdout
     assert "Welcome!" in result.stdout
     assert "Renewing your residence permit" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("nlu", "rasa-train", "--epochs", "1"),
+        ("nlu", "evaluate", "--engine", "rasa", "--folds", "2"),
+    ],
+)
+def test_rasa_commands_say_how_to_install_rasa_when_it_is_missing(
+    env: dict[str, str], tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    write_tiny_nlu_data(tmp_path)
+    result = meet2know(env | {"RASA_HOME": str(tmp_path), "NLU_DATA_DIR": str(tmp_path)}, *command)
+    assert result.returncode == 1
+    assert "run `make rasa-install` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rasa_serve_asks_for_a_token_before_anything_else(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = meet2know(env | {"RASA_HOME": str(tmp_path), "RASA_TOKEN": ""}, "nlu", "rasa-serve")
+    assert result.returncode == 2
+    assert "RASA_TOKEN" in result.stderr
