@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -36,6 +37,8 @@ RASA_DIR = Path(__file__).resolve().parent / "rasa"
 PIPELINE = RASA_DIR / "config.yml"
 DEFAULT_PORT = 5005
 START_TIMEOUT_SECONDS = 300.0
+PROGRESS_EVERY_SECONDS = 60.0
+_EPOCH_BAR = re.compile(r"Epochs:[^\r\n|]*\|[^|]*\|\s*(\d+)/(\d+)")
 log = logging.getLogger(__name__)
 
 
@@ -111,11 +114,17 @@ def train(examples: Sequence[Example], epochs: int | None = None) -> TrainedMode
             progress,
         )
         with progress.open("w") as output:
-            result = subprocess.run(
-                command, cwd=scratch, env=rasa_environment(), stdout=output, stderr=output
+            process = subprocess.Popen(
+                command,
+                cwd=scratch,
+                env=rasa_environment(),
+                stdout=output,
+                stderr=output,
+                start_new_session=True,  # so stop() ends TensorFlow's workers too
             )
+            returncode = _wait_reporting_epochs(process, progress, started)
         trained = Path(scratch) / "model.tar.gz"
-        if result.returncode != 0 or not trained.exists():
+        if returncode != 0 or not trained.exists():
             raise RuntimeError(f"rasa train failed:\n{_tail(progress.read_text())}")
         partial = model.with_suffix(".partial")
         shutil.copyfile(trained, partial)
@@ -123,6 +132,33 @@ def train(examples: Sequence[Example], epochs: int | None = None) -> TrainedMode
         _info_file(model).write_text(json.dumps({"seconds": seconds, "examples": len(examples)}))
         partial.replace(model)  # only a complete model takes the final name
         return TrainedModel(model, seconds, cached=False)
+
+
+def _wait_reporting_epochs(process: subprocess.Popen[bytes], progress: Path, started: float) -> int:
+    """Wait for `rasa train`, logging DIET's epoch now and then: a full training takes an hour."""
+    try:
+        while True:
+            try:
+                return process.wait(timeout=PROGRESS_EVERY_SECONDS)
+            except subprocess.TimeoutExpired:
+                epoch = latest_epoch(progress.read_text(encoding="utf-8", errors="replace"))
+                minutes = (time.perf_counter() - started) / 60
+                if epoch is None:
+                    log.info("Rasa training: preparing features, %.0f min so far", minutes)
+                else:
+                    log.info("Rasa training: epoch %d of %d, %.0f min so far", *epoch, minutes)
+    finally:
+        if process.poll() is None:  # interrupted: leave no orphan training behind
+            stop(process)
+
+
+def latest_epoch(progress_text: str) -> tuple[int, int] | None:
+    """The last `done/total` of DIET's progress bar in rasa train's output, if any yet."""
+    found = _EPOCH_BAR.findall(progress_text)
+    if not found:
+        return None
+    done, total = found[-1]
+    return int(done), int(total)
 
 
 def rasa_trainer(epochs: int | None = None) -> Trainer:

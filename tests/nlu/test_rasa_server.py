@@ -10,6 +10,7 @@ new examples are added at the end of their intent, it rarely needs training agai
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -22,8 +23,9 @@ import httpx
 import pytest
 
 from core.config import PROJECT_ROOT
+from nlu import rasa_server
 from nlu.rasa_engine import RasaClient, RasaUnavailable, RasaWithFallback
-from nlu.rasa_server import RunningRasa, TrainedModel, running_rasa, train
+from nlu.rasa_server import RunningRasa, TrainedModel, latest_epoch, running_rasa, train
 from nlu.service import NluService
 from nlu.training_data import Example, load_examples
 
@@ -133,3 +135,54 @@ def test_the_assistant_carries_on_when_rasa_stops_mid_run(
     with running_rasa(rasa_model.path, port=port, token=server.token):
         assert service.understand("ciao").intent == "greet"
         assert ranker.rasa_is_up
+
+
+def test_latest_epoch_reads_the_last_step_of_diets_progress_bar() -> None:
+    assert latest_epoch("INFO Starting to train component 'DIETClassifier'.\n") is None
+    bar = (
+        "Epochs:   0%|          | 0/30 [00:00<?, ?it/s]\r"
+        "Epochs:   3%|▎         | 1/30 [02:44<1:19:20, 164.2s/it]\r"
+        "Epochs:   7%|▋         | 2/30 [05:23<1:15:20, 161.4s/it, t_loss=9.03, i_acc=0.908]"
+    )
+    assert latest_epoch(bar) == (2, 30)
+
+
+def _training_stand_in(progress: Path, script: str) -> subprocess.Popen[bytes]:
+    output = progress.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=output, stderr=output, start_new_session=True
+    )
+    output.close()
+    return process
+
+
+def test_training_logs_its_epochs_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(rasa_server, "PROGRESS_EVERY_SECONDS", 0.2)
+    progress = tmp_path / "model.log"
+    script = (
+        "import sys, time\n"
+        "sys.stdout.write('Epochs:  40%|####      | 2/5 [00:02<00:03]'); sys.stdout.flush()\n"
+        "time.sleep(1.5)\n"
+    )
+    process = _training_stand_in(progress, script)
+    with caplog.at_level(logging.INFO, logger="nlu.rasa_server"):
+        returncode = rasa_server._wait_reporting_epochs(process, progress, started=0.0)
+    assert returncode == 0
+    assert any("epoch 2 of 5" in record.getMessage() for record in caplog.records)
+
+
+def test_an_interrupted_training_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rasa_server, "PROGRESS_EVERY_SECONDS", 0.2)
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rasa_server.log, "info", interrupt)
+    process = _training_stand_in(tmp_path / "model.log", "import time; time.sleep(60)")
+    with pytest.raises(KeyboardInterrupt):
+        rasa_server._wait_reporting_epochs(process, tmp_path / "model.log", started=0.0)
+    assert process.poll() is not None
