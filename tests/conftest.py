@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -41,9 +41,26 @@ def make_settings(data_dir: Path, database_url: str | None = None, **overrides: 
 
 
 @pytest.fixture(scope="session")
-def nlu_service(tmp_path_factory: pytest.TempPathFactory) -> NluService:
-    cache = tmp_path_factory.mktemp("nlu-cache")
-    return NluService.load(PROJECT_ROOT / "nlu" / "data", cache)
+def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("nlu-cache")
+
+
+@pytest.fixture(scope="session")
+def nlu_service(nlu_cache: Path) -> NluService:
+    return NluService.load(PROJECT_ROOT / "nlu" / "data", nlu_cache)
+
+
+@pytest.fixture(scope="session")
+def with_trained_nlu(nlu_cache: Path, nlu_service: NluService) -> Callable[[Path], Path]:
+    """Give a MEET2KNOW_DATA_DIR the session's trained NLU models, so that `meet2know` run
+    as a subprocess on it answers at once instead of training for minutes."""
+
+    def link(data_dir: Path) -> Path:
+        (data_dir / "cache").mkdir(parents=True, exist_ok=True)
+        (data_dir / "cache" / "nlu").symlink_to(nlu_cache, target_is_directory=True)
+        return data_dir
+
+    return link
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from core.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    data_dir = tmp_path_factory.mktemp("cli")
+def env(
+    tmp_path_factory: pytest.TempPathFactory, with_trained_nlu: Callable[[Path], Path]
+) -> dict[str, str]:
+    data_dir = with_trained_nlu(tmp_path_factory.mktemp("cli"))
     return os.environ | {"MEET2KNOW_DATA_DIR": str(data_dir), "SECRET_KEY": "cli-test"}
 
 

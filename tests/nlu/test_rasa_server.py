@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -86,9 +86,11 @@ def test_the_server_refuses_requests_without_the_token(rasa: RunningRasa) -> Non
         RasaClient(rasa.url, "wrong").parse("ciao")
 
 
-def test_nlu_predict_with_the_rasa_engine(rasa: RunningRasa, tmp_path: Path) -> None:
+def test_nlu_predict_with_the_rasa_engine(
+    rasa: RunningRasa, tmp_path: Path, with_trained_nlu: Callable[[Path], Path]
+) -> None:
     env = os.environ | {
-        "MEET2KNOW_DATA_DIR": str(tmp_path),
+        "MEET2KNOW_DATA_DIR": str(with_trained_nlu(tmp_path)),
         "RASA_URL": rasa.url,
         "RASA_TOKEN": rasa.token,
     }
