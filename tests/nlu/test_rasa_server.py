@@ -188,3 +188,16 @@ def test_an_interrupted_training_leaves_no_process_behind(
     with pytest.raises(KeyboardInterrupt):
         rasa_server._wait_reporting_epochs(process, tmp_path / "model.log", started=0.0)
     assert process.poll() is not None
+
+
+def test_the_pipeline_comments_do_not_change_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployed = rasa_server.pipeline_config()
+    commented = tmp_path / "config.yml"
+    commented.write_text(
+        "# a new comment\n" + rasa_server.PIPELINE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setattr(rasa_server, "PIPELINE", commented)
+    assert rasa_server.pipeline_config() == deployed
+    assert "epochs: 3\n" in rasa_server.pipeline_config(epochs=3)
