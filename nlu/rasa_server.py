@@ -106,7 +106,7 @@ def train(examples: Sequence[Example], epochs: int | None = None) -> TrainedMode
             "model",
         ]
         model.parent.mkdir(parents=True, exist_ok=True)
-        progress = model.with_name(model.name.removesuffix(".tar.gz") + ".log")
+        progress = _beside(model, ".log")
         log.info(
             "training Rasa on %d examples (this takes a while; progress in %s)",
             len(examples),
@@ -125,10 +125,12 @@ def train(examples: Sequence[Example], epochs: int | None = None) -> TrainedMode
         trained = Path(scratch) / "model.tar.gz"
         if returncode != 0 or not trained.exists():
             raise RuntimeError(f"rasa train failed:\n{_tail(progress.read_text())}")
-        partial = model.with_suffix(".partial")
+        partial = _beside(model, ".partial")
         shutil.copyfile(trained, partial)
         seconds = time.perf_counter() - started
-        _info_file(model).write_text(json.dumps({"seconds": seconds, "examples": len(examples)}))
+        _beside(model, ".json").write_text(
+            json.dumps({"seconds": seconds, "examples": len(examples)})
+        )
         partial.replace(model)  # only a complete model takes the final name
         return TrainedModel(model, seconds, cached=False)
 
@@ -276,13 +278,14 @@ def rasa_environment() -> dict[str, str]:
     }
 
 
-def _info_file(model: Path) -> Path:
-    return model.with_name(model.name.removesuffix(".tar.gz") + ".json")
+def _beside(model: Path, ending: str) -> Path:
+    """The file kept next to a model: its training log, its info, its partial copy."""
+    return model.with_name(model.name.removesuffix(".tar.gz") + ending)
 
 
 def _training_seconds(model: Path) -> float:
     try:
-        return float(json.loads(_info_file(model).read_text())["seconds"])
+        return float(json.loads(_beside(model, ".json").read_text())["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return 0.0
 
