@@ -105,12 +105,12 @@ class RasaWithFallback:
     def rank(self, text: str, limit: int = 5) -> list[IntentScore]:
         if self._should_ask_rasa():
             try:
-                scores = self._rasa.parse(text)
+                scores = self._rasa.rank(text, limit)
             except RasaUnavailable as error:
                 self._went_down(error)
             else:
                 self._came_back()
-                return scores[:limit]
+                return scores
         with self._lock:
             self._fallbacks_in_outage += 1
         RASA_FALLBACKS.inc()
